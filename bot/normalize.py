@@ -1,0 +1,162 @@
+"""Normalisation of phones, emails and names before anything reaches the database."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from bot.errors import InvalidEmailError, InvalidPhoneNumberError, InvalidValueError
+
+MAX_NAME_LENGTH = 200
+MAX_EMAIL_LENGTH = 254
+MAX_TEXT_LENGTH = 2000
+MAX_SOCIAL_LENGTH = 100
+
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
+# Extensions the way people write them: " x204", " ext. 204", " poste 204", "#204".
+_EXTENSION = re.compile(
+    r"\s*(?:;?ext\.?|extension|x|poste|durchwahl|#)\s*(\d{1,6})\s*$", re.IGNORECASE
+)
+# German direct-dial suffix: "030 23125123-45".
+_DIRECT_DIAL = re.compile(r"^(.*\d)\s*-\s*(\d{1,5})$")
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+_ALLOWED_PHONE = re.compile(r"^[\d\s().+\-/]+$")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A phone number in E.164 with the extension, if one was written."""
+
+    e164: str
+    extension: str | None = None
+
+
+def normalize_phone(raw: str, region: str = "US", field: str = "phone") -> Phone:
+    """Parse `raw` into E.164 using `region` for national forms.
+
+    Raises InvalidPhoneNumberError naming the value and what to do about it.
+    """
+    return _normalize_phone_cached(raw.strip(), region.upper(), field)
+
+
+@lru_cache(maxsize=65536)
+def _normalize_phone_cached(text: str, region: str, field: str) -> Phone:
+    if not text:
+        raise InvalidPhoneNumberError(text, "is empty", field)
+    if _SCIENTIFIC.match(text):
+        raise InvalidPhoneNumberError(
+            text,
+            "looks like a number a spreadsheet turned into scientific notation and its "
+            "digits are lost; format the column as text and export again",
+            field,
+        )
+    body, extension = text, None
+    match = _EXTENSION.search(body)
+    if match and match.start() > 0:
+        body, extension = body[: match.start()], match.group(1)
+    if _LETTERS.search(body):
+        raise InvalidPhoneNumberError(
+            text, "contains letters; write the number with digits only", field
+        )
+    if not _ALLOWED_PHONE.match(body):
+        raise InvalidPhoneNumberError(text, "contains characters a phone number cannot", field)
+    parsed = _parse_valid(body, region)
+    if parsed is None and extension is None:
+        direct = _DIRECT_DIAL.match(body)
+        if direct:
+            parsed = _parse_valid(direct.group(1), region)
+            extension = direct.group(2) if parsed is not None else None
+    if parsed is None:
+        digits = sum(ch.isdigit() for ch in body)
+        if digits < 7:
+            reason = "is too short to be a phone number"
+        elif body.lstrip().startswith("+"):
+            reason = "is not a valid phone number"
+        else:
+            reason = (
+                f"is not a valid {region} number; if it is from another country, "
+                "write it with its country code (+44 …)"
+            )
+        raise InvalidPhoneNumberError(text, reason, field)
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return Phone(e164, extension or parsed.extension or None)
+
+
+def _parse_valid(text: str, region: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return parsed if phonenumbers.is_valid_number(parsed) else None
+
+
+def normalize_email(raw: str, field: str = "email") -> str:
+    """Return the normalised address (domain lower-cased, IDNA-checked), no network lookups.
+
+    Raises InvalidEmailError with email-validator's reason.
+    """
+    text = raw.strip()
+    if not text:
+        raise InvalidEmailError(text, "is empty", field)
+    if len(text) > MAX_EMAIL_LENGTH:
+        raise InvalidEmailError(text, f"is longer than {MAX_EMAIL_LENGTH} characters", field)
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidEmailError(text, str(error), field) from None
+    return result.normalized
+
+
+def email_identity(email: str) -> str:
+    """The identity key of a normalised email: matching ignores case."""
+    return email.casefold()
+
+
+def normalize_name(raw: str, field: str = "name") -> str | None:
+    """Collapse whitespace and apply NFC; None for a blank. Raises InvalidValueError if too long."""
+    text = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", raw)).strip()
+    if not text:
+        return None
+    if len(text) > MAX_NAME_LENGTH:
+        raise InvalidValueError(field, text[:40] + "…", f"is longer than {MAX_NAME_LENGTH} characters")
+    return text
+
+
+def normalize_text(raw: str, field: str, limit: int = MAX_TEXT_LENGTH) -> str | None:
+    """Trim a free-text value; None for a blank. Raises InvalidValueError if over `limit`."""
+    text = raw.strip()
+    if not text:
+        return None
+    if len(text) > limit:
+        raise InvalidValueError(field, text[:40] + "…", f"is longer than {limit} characters")
+    return text
+
+
+_SOCIAL = re.compile(r"^@?([A-Za-z0-9._]{1,100})$")
+_SOCIAL_URL = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:instagram\.com|facebook\.com|fb\.com|m\.facebook\.com)/"
+    r"(?:profile\.php\?id=)?@?([A-Za-z0-9._]+)/?(?:\?.*)?$",
+    re.IGNORECASE,
+)
+
+
+def normalize_social(raw: str, field: str) -> str | None:
+    """A Facebook/Instagram handle or id without '@' or URL, lower-cased; None for a blank.
+
+    Raises InvalidValueError for anything that is not a handle, an id or a profile URL.
+    """
+    text = raw.strip()
+    if not text:
+        return None
+    match = _SOCIAL_URL.match(text) or _SOCIAL.match(text)
+    if not match:
+        raise InvalidValueError(
+            field, text, "is not a handle; use letters, digits, '.' and '_' (or a profile URL)"
+        )
+    return match.group(1).lower()
