@@ -52,6 +52,7 @@ class ContactInput:
     tags: list[str] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)
     ref: object = None
+    contact_id: int | None = None  # update this contact (its identities must not clash)
 
 
 @dataclass
@@ -69,6 +70,7 @@ class PreparedContact:
     tags: list[str]
     properties: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+    contact_id: int | None = None
 
 
 @dataclass
@@ -133,7 +135,7 @@ def prepare_contact(
     }
     prepared = PreparedContact(
         data.ref, name, data.name_source, identities, phone_labels, email_map,
-        company, notes, tags, properties,
+        company, notes, tags, properties, contact_id=data.contact_id,
     )
     return _verdict(prepared, problems, strict)
 
@@ -143,7 +145,7 @@ def _verdict(
 ) -> tuple[PreparedContact | None, list[Problem]]:
     if problems and strict:
         return None, problems
-    if not prepared.identities:
+    if not prepared.identities and prepared.contact_id is None:
         if not problems:
             problems.append(Problem("identity", "", "needs a phone, an email or a social account"))
         return None, problems

@@ -1,0 +1,257 @@
+"""The one write path: every source creates or updates contacts through upsert_contacts."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from bot.errors import IdentityConflictError, ValidationError
+from bot.merge import combine_changes, empty_state, group_by_identity, merge_record
+from bot.records import ContactInput, PreparedContact, Problem, prepare_contact
+from storage import writes
+
+OUTCOMES = ("created", "updated", "unchanged", "rejected")
+_MAX_RACE_RETRIES = 5
+
+
+@dataclass
+class UpsertResult:
+    """What happened to one input: outcome, the contact, changed fields, problems."""
+
+    ref: object
+    outcome: str
+    contact_id: int | None = None
+    changes: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        """The problems and conflicts in one sentence, for a report or a reply."""
+        parts = [str(p) for p in self.problems]
+        parts += [
+            f"{c['kind']} {c['value']} belongs to contact {c['contact_id']}"
+            + (f" ({c['contact_name']})" if c.get("contact_name") else "")
+            for c in self.conflicts
+        ]
+        return "; ".join(parts)
+
+
+@dataclass
+class _Group:
+    members: list[tuple[int, PreparedContact]]
+    contact_id: int | None = None
+    state: dict = field(default_factory=empty_state)
+    labels: dict = field(default_factory=dict)
+    tag_names: dict = field(default_factory=dict)
+    changes: dict = field(default_factory=dict)
+    is_new: bool = False
+
+    @property
+    def identities(self) -> list[tuple[str, str]]:
+        return [pair for _, record in self.members for pair in record.identities]
+
+
+def upsert_contacts(
+    session: Session,
+    inputs: list[ContactInput],
+    source: str,
+    region: str,
+    *,
+    strict: bool = False,
+    commit: bool = True,
+    property_types: dict[str, str] | None = None,
+    import_id: int | None = None,
+) -> list[UpsertResult]:
+    """Create or update one contact per distinct person in `inputs`; return a result per input.
+
+    Values are normalised first (`region` for national phone forms). Inputs sharing an
+    identity are one person. An input whose identities belong to two different contacts is
+    rejected with the conflict, never merged. Writes are set-based and commit once
+    (unless commit=False, for a caller that adds its own rows to the transaction).
+    """
+    results: list[UpsertResult | None] = [None] * len(inputs)
+    prepared: list[tuple[int, PreparedContact]] = []
+    for index, data in enumerate(inputs):
+        record, problems = prepare_contact(data, region, strict)
+        if record is None:
+            results[index] = UpsertResult(data.ref, "rejected", problems=problems)
+        else:
+            prepared.append((index, record))
+            results[index] = UpsertResult(data.ref, "unchanged", problems=problems)
+    records = [record for _, record in prepared]
+    groups = [_Group([prepared[i] for i in members]) for members in group_by_identity(records)]
+    for _ in range(_MAX_RACE_RETRIES):
+        groups = _apply(session, groups, results, source, property_types or {}, import_id)
+        if not groups:
+            break
+    else:
+        raise RuntimeError("identity claims kept racing; giving up after retries")
+    if commit:
+        session.commit()
+    return results  # type: ignore[return-value]
+
+
+def upsert_contact(
+    session: Session, data: ContactInput, source: str, region: str, *, strict: bool = True
+) -> UpsertResult:
+    """Create or update a single contact (a batch of one).
+
+    strict: raises ValidationError naming each bad field, IdentityConflictError naming the
+    other contact; nothing is written in either case.
+    """
+    result = upsert_contacts(session, [data], source, region, strict=strict)[0]
+    if strict and result.conflicts:
+        raise IdentityConflictError(result.conflicts)
+    if strict and result.outcome == "rejected":
+        errors: dict[str, list[str]] = {}
+        for problem in result.problems:
+            errors.setdefault(problem.field, []).append(f"{problem.value!r} {problem.reason}")
+        raise ValidationError(errors)
+    return result
+
+
+def _apply(session, groups, results, source, property_types, import_id) -> list[_Group]:
+    owners = writes.find_identity_owners(session, [p for g in groups for p in g.identities])
+    live = _resolve(session, groups, owners, results)
+    states = writes.load_contact_states(session, [g.contact_id for g in live if g.contact_id])
+    for group in live:
+        _merge_group(group, states, results)
+    lost = _claim(session, live, source)
+    if lost:
+        writes.delete_contacts(session, [g.contact_id for g in lost])
+        retry = [_Group(g.members) for g in lost]
+        live = [g for g in live if g not in lost]
+    else:
+        retry = []
+    _write_rest(session, live, source, property_types, import_id)
+    for group in live:
+        for index, _ in group.members:
+            results[index].contact_id = group.contact_id
+    return retry
+
+
+def _resolve(session, groups, owners, results) -> list[_Group]:
+    """Give each group its existing contact; reject groups whose identities disagree."""
+    live: list[_Group] = []
+    rejected: list[tuple[_Group, list[tuple[str, str, int]]]] = []
+    for group in groups:
+        found = {(k, v, owners[(k, v)]) for k, v in group.identities if (k, v) in owners}
+        targets = {r.contact_id for _, r in group.members if r.contact_id is not None}
+        ids = {cid for _, _, cid in found} | targets
+        if len(ids) > 1:
+            rejected.append((group, sorted(found)))
+            continue
+        group.contact_id = ids.pop() if ids else None
+        live.append(group)
+    if rejected:
+        names = writes.contact_names(session, [cid for _, f in rejected for _, _, cid in f])
+        for group, found in rejected:
+            conflicts = [
+                {"kind": k, "value": v, "contact_id": cid, "contact_name": names.get(cid)}
+                for k, v, cid in found
+            ]
+            for index, _ in group.members:
+                results[index].outcome = "rejected"
+                results[index].conflicts = conflicts
+    return live
+
+
+def _merge_group(group: _Group, states: dict, results: list) -> None:
+    group.is_new = group.contact_id is None
+    if not group.is_new:
+        if group.contact_id not in states:
+            for index, _ in group.members:
+                results[index].outcome = "rejected"
+                results[index].problems.append(
+                    Problem("contact", str(group.contact_id), "does not exist")
+                )
+            group.members = []
+            return
+        group.state = copy.deepcopy(states[group.contact_id])
+    for position, (index, record) in enumerate(group.members):
+        changes = merge_record(group.state, record, group.labels, group.tag_names)
+        combine_changes(group.changes, changes)
+        result = results[index]
+        result.changes = changes
+        if group.is_new and position == 0:
+            result.outcome = "created"
+        else:
+            result.outcome = "updated" if changes else "unchanged"
+
+
+def _claim(session, groups: list[_Group], source: str) -> list[_Group]:
+    """Insert new contacts and every new identity; return new groups that lost a race."""
+    new = [g for g in groups if g.is_new and g.members]
+    ids = writes.insert_contacts(session, [_contact_row(g, source) for g in new])
+    for group, cid in zip(new, ids, strict=True):
+        group.contact_id = cid
+    rows = [
+        {"contact_id": g.contact_id, "kind": k, "value": v, "label": lab, "display": disp}
+        for g in groups if g.members for (k, v), (lab, disp) in g.labels.items()
+    ]
+    claimed = writes.claim_identities(session, rows)
+    lost = [g for g in new if any(pair not in claimed for pair in g.labels)]
+    for group in groups:
+        if group.is_new or not group.members:
+            continue
+        missing = [pair for pair in group.labels if pair not in claimed]
+        _drop_unclaimed(group, missing)
+    return lost
+
+
+def _drop_unclaimed(group: _Group, missing: list[tuple[str, str]]) -> None:
+    # Another writer took these identities between our lookup and our insert.
+    for pair in missing:
+        label = f"{pair[0]}:{pair[1]}"
+        added = group.changes.get("identities", {}).get("added", [])
+        if label in added:
+            added.remove(label)
+        if not added:
+            group.changes.pop("identities", None)
+
+
+def _contact_row(group: _Group, source: str) -> dict:
+    state = group.state
+    return {"name": state["name"], "name_source": state["name_source"],
+            "company": state["company"], "notes": state["notes"], "created_source": source}
+
+
+def _write_rest(session, groups, source, property_types, import_id) -> None:
+    groups = [g for g in groups if g.members]
+    updates = [
+        {"id": g.contact_id, **{k: g.state[k] for k in ("name", "name_source", "company", "notes")
+                                if k in g.changes}}
+        for g in groups if not g.is_new and set(g.changes) & {"name", "name_source", "company", "notes"}
+    ]
+    writes.update_contacts(session, updates)
+    tag_names = {k: v for g in groups for k, v in g.tag_names.items()}
+    tag_ids = writes.ensure_tags(session, tag_names.values())
+    writes.link_tags(session, [(g.contact_id, tag_ids[k]) for g in groups for k in g.tag_names])
+    _write_properties(session, groups, property_types)
+    events = [
+        {"contact_id": g.contact_id, "kind": "created" if g.is_new else "updated",
+         "source": source, "changes": g.changes}
+        for g in groups if g.is_new or g.changes
+    ]
+    writes.insert_events(session, events)
+    if import_id is not None:
+        writes.link_import_contacts(session, import_id, [g.contact_id for g in groups])
+
+
+def _write_properties(session, groups, property_types) -> None:
+    changed = {
+        key for g in groups for key in g.changes.get("properties", {})
+    }
+    if not changed:
+        return
+    prop_ids = writes.ensure_properties(
+        session, {key: property_types.get(key, "text") for key in changed}
+    )
+    rows = [
+        {"contact_id": g.contact_id, "property_id": prop_ids[key], "value": change["new"]}
+        for g in groups for key, change in g.changes.get("properties", {}).items()
+    ]
+    writes.upsert_property_values(session, rows)
