@@ -1,0 +1,1 @@
+"""Language processing for the contacts service: caller-name capture and staff commands."""
