@@ -9,7 +9,8 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 
-ROLES = ("admin", "importer", "agent")
+# admin: everything; importer: contacts and imports; agent: contacts; viewer: read only.
+ROLES = ("admin", "importer", "agent", "viewer")
 INSTANCE_DIR = Path(os.environ.get("CONTACTS_INSTANCE_DIR", Path.cwd() / "instance"))
 
 

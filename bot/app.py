@@ -1,0 +1,65 @@
+"""The application factory: builds the runtime, registers the transports, the CLI and error replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from bot import database, runtime
+from bot.config import Config, load_config
+
+logger = logging.getLogger("contacts")
+
+
+def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
+    """Build the Flask app. `config` is a Config, or overrides of the environment's settings.
+
+    Raises ConfigError when a setting is malformed (start-up stops with its message).
+    """
+    if not isinstance(config, Config):
+        config = load_config().with_overrides(config or {})
+    rt = runtime.install(config)
+    app = Flask("contacts")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    app.extensions["contacts_runtime"] = rt
+    database.init_app(app)
+    _configure_name_capture(config)
+
+    import handlers
+
+    handlers.register(app)
+    app.register_error_handler(HTTPException, _http_error_reply)
+    app.register_error_handler(Exception, _unexpected_error_reply)
+
+    from bot.cli import register_cli
+
+    register_cli(app)
+    _log_integrations(config)
+    return app
+
+
+def _configure_name_capture(config: Config) -> None:
+    from nlp import name_capture
+
+    name_capture.configure(config.spacy_model)
+
+
+def _log_integrations(config: Config) -> None:
+    for name, missing in config.integrations().items():
+        if missing:
+            logger.warning("integration %s is off: set %s", name, missing)
+        else:
+            logger.info("integration %s is on", name)
+
+
+def _http_error_reply(error: HTTPException):
+    return jsonify(error=error.description), error.code
+
+
+def _unexpected_error_reply(error: Exception):
+    logger.exception("unhandled error", exc_info=error)
+    database.close_session()
+    return jsonify(error="internal error; it has been logged"), 500

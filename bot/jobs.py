@@ -1,0 +1,42 @@
+"""Background jobs: RQ on Redis when REDIS_URL is set, otherwise the same function in-process."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot import runtime
+
+logger = logging.getLogger(__name__)
+
+QUEUES = ("imports", "default")
+
+
+def redis_connection():
+    """A Redis client for REDIS_URL (None in the embedded mode)."""
+    url = runtime.current().config.redis_url
+    if not url:
+        return None
+    from redis import Redis
+
+    return Redis.from_url(url)
+
+
+def enqueue(func: Callable, *args, queue: str = "default", retries: int = 3,
+            timeout: int = 3600) -> str | None:
+    """Run `func(*args)` as a job on `queue`; return the RQ job id, or None when run inline.
+
+    In the embedded mode the function runs here and now, so its errors propagate.
+    A job on RQ is retried `retries` times, also when its worker died mid-way.
+    """
+    connection = redis_connection()
+    if connection is None:
+        func(*args)
+        return None
+    from rq import Queue, Retry
+
+    job = Queue(queue, connection=connection).enqueue(
+        func, *args, retry=Retry(max=retries, interval=[1, 5, 30][:retries] or None),
+        job_timeout=timeout, failure_ttl=7 * 24 * 3600,
+    )
+    return job.id

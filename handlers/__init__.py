@@ -1,0 +1,13 @@
+"""Transports: parse and verify a request, call one bot/ function, render the reply."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Register every channel's blueprint on `app`."""
+    from handlers import api, health
+
+    app.register_blueprint(health.blueprint)
+    app.register_blueprint(api.blueprint)
