@@ -93,7 +93,7 @@ def _spelling_comment(utt: Utterance, j: int) -> int:
 def _apply_letters(words: list[str], letters: str) -> list[str]:
     """The spelling wins over the heard word; a spelling of something new adds a word."""
     last = strip_accents(words[-1])
-    if last == letters:
+    if letters in (last, strip_accents("".join(words))):
         return words
     spelled = letters.capitalize()
     if fuzz.ratio(last, letters) >= 60:

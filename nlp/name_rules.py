@@ -15,6 +15,7 @@ from nlp.name_span import (
     skip_fillers,
 )
 from nlp.name_text import Utterance
+from nlp.name_words import SIGN_OFFS
 
 STRONG, MEDIUM, WEAK = 3, 2, 1
 
@@ -44,7 +45,9 @@ _CUES: tuple[tuple[tuple[str, ...], str, int], ...] = (
     (("call", "me"), "call_me", MEDIUM),
 )
 _AFTER_NAME = {"here": "here", "speaking": "here"}
-_APPOSITIVE_DETERMINERS = frozenset("her his their your the a an".split())
+# "I'm the homeowner, Bob Smith", "it's his wife, Linda": the role words are lower-case.
+_POSSESSIVES = frozenset("her his their your".split())
+_APPOSITIVE_DETERMINERS = {"i'm": _POSSESSIVES | {"the", "a", "an"}, "it's": _POSSESSIVES}
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ def _cue_candidates(utt: Utterance, i: int) -> list[Candidate]:
             continue
         j = skip_fillers(utt, i + len(words))
         j += strength == STRONG and utt.lower(j) in (",", ":")
-        span = collect_name(utt, j, 4 if utt.cased else 3 if strength == STRONG else 2)
+        max_words = 4 if utt.cased else 3 if strength == STRONG else 2
+        span = collect_name(utt, j, max_words, strict=strength < STRONG)
         if span is None or looks_like_org(utt, *span):
             continue
         if strength < STRONG and not ends_cleanly(utt, span[1]):
@@ -127,11 +131,12 @@ def _appositive_candidates(utt: Utterance, i: int) -> list[Candidate]:
     """"it's me, Elaine", "the account holder is me, Fred Lomax", "I'm her mother, Jo Moss"."""
     low = utt.lower(i)
     j = None
-    if low == "me" and utt.lower(i - 1) in ("is", "it's", "its", "'s") and utt.lower(i + 1) == ",":
-        j = i + 2
-    elif low in ("i'm", "im") and utt.lower(i + 1) in _APPOSITIVE_DETERMINERS:
+    if low == "me" and utt.lower(i - 1) in ("is", "it's", "its"):
+        # Unpunctuated transcripts drop the comma: "it's me kevin".
+        j = i + 2 if utt.lower(i + 1) == "," else None if utt.cased else i + 1
+    elif utt.lower(i + 1) in _APPOSITIVE_DETERMINERS.get(_lead(utt, i), ()):
         k = i + 2
-        while k < i + 4 and utt.tokens[k].is_word and utt.tokens[k].text.islower():
+        while k < min(i + 4, len(utt.tokens)) and utt.tokens[k].text.islower():
             k += 1
         j = k + 1 if k > i + 2 and utt.lower(k) == "," else None
     if j is None:
@@ -142,6 +147,15 @@ def _appositive_candidates(utt: Utterance, i: int) -> list[Candidate]:
     return [_make(utt, span, "appositive", MEDIUM)]
 
 
+def _lead(utt: Utterance, i: int) -> str:
+    low = utt.lower(i)
+    if low in ("i'm", "im") or (low == "am" and utt.lower(i - 1) == "i"):
+        return "i'm"
+    if low in ("it's", "its") or (low == "is" and utt.lower(i - 1) in ("it", "this")):
+        return "it's"
+    return ""
+
+
 def _signature_candidates(utt: Utterance) -> list[Candidate]:
     """A name signed at the end ("... thanks! - Raymond Tully", "... tomorrow. Ellie")
     or opening a fragment that identifies the writer ("Erin Castillo, unit 7.")."""
@@ -149,20 +163,30 @@ def _signature_candidates(utt: Utterance) -> list[Candidate]:
     toks = utt.tokens
     end = len(toks)
     while end > 0 and toks[end - 1].kind == "punct" and not is_dash(toks[end - 1].text):
+        if toks[end - 1].text == "?":
+            end = 0  # "... Karen?" asks for someone; it is not a signature
         end -= 1
     for start in range(max(1, end - 3), end):
-        prev, first = toks[start - 1].text, toks[start]
-        if (is_dash(prev) or prev in ".!?") and first.is_title and not first.text.isupper():
+        first = toks[start]
+        if _closes_message(utt, start - 1) and first.is_title and not first.text.isupper():
             span = collect_name(utt, start, 3)
             if span and span[1] == end and not looks_like_org(utt, *span):
                 out.append(_make(utt, span, "signature", WEAK))
-            break
+                break
     for i, tok in enumerate(toks):
         if tok.sent_start and tok.is_word and utt.cased:
             span = collect_name(utt, i, 3)
             if span and span[1] - span[0] >= 2 and _id_follows(utt, span[1]):
                 out.append(_make(utt, span, "fragment", WEAK))
     return out
+
+
+def _closes_message(utt: Utterance, i: int) -> bool:
+    """A sentence end, a dash, or a sign-off and comma ("Regards, ") just before a name."""
+    text = utt.tokens[i].text
+    if is_dash(text) or text in ".!?":
+        return True
+    return text == "," and utt.lower(i - 1) in SIGN_OFFS
 
 
 def _id_follows(utt: Utterance, i: int) -> bool:

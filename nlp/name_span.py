@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nlp.name_text import Utterance
 from nlp.name_words import (
+    COMMON_NON_NAME,
     DEMONYMS,
     FILLERS,
     GREETINGS,
@@ -42,8 +43,11 @@ def looks_common(lower: str) -> bool:
     return any(lower.endswith(end) and len(lower) >= n for end, n in _COMMON_ENDINGS)
 
 
-def is_name_token(utt: Utterance, i: int, first: bool) -> bool:
-    """Whether token ``i`` can be a word of a person's name at this place."""
+def is_name_token(utt: Utterance, i: int, first: bool, strict: bool = True) -> bool:
+    """Whether token ``i`` can be a word of a person's name at this place.
+
+    ``strict=False`` (after "my name is") trusts word shapes: "mohammed" is not "locked".
+    """
     if not 0 <= i < len(utt.tokens):
         return False
     tok = utt.tokens[i]
@@ -62,9 +66,9 @@ def is_name_token(utt: Utterance, i: int, first: bool) -> bool:
             return False
         if tok.sent_start or tok.text.isupper():
             # A capital the sentence forces says nothing; judge the word itself.
-            return low not in NON_NAME_WORDS and not looks_common(low)
-        return True
-    return low not in NON_NAME_WORDS and not looks_common(low)
+            return low not in NON_NAME_WORDS and not (strict and looks_common(low))
+        return not (first and low in COMMON_NON_NAME)
+    return low not in NON_NAME_WORDS and not (strict and looks_common(low))
 
 
 def skip_fillers(utt: Utterance, i: int) -> int:
@@ -81,11 +85,13 @@ def skip_fillers(utt: Utterance, i: int) -> int:
     return i
 
 
-def collect_name(utt: Utterance, i: int, max_words: int) -> tuple[int, int] | None:
+def collect_name(
+    utt: Utterance, i: int, max_words: int, strict: bool = True
+) -> tuple[int, int] | None:
     """Longest run of name words starting at ``i`` (at most ``max_words`` non-particles)."""
     start = j = i
     core = 0
-    while core < max_words and is_name_token(utt, j, first=j == start):
+    while core < max_words and is_name_token(utt, j, j == start, strict):
         core += utt.lower(j) not in PARTICLES
         j += 1
     while j - 1 > start and utt.lower(j - 1) in PARTICLES:

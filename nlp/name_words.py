@@ -20,7 +20,7 @@ _NON_NAME_COMMON = _words("""
     worried concerned confused annoyed upset angry frustrated disappointed afraid scared
     urgent important serious quick fast slow busy free available ready done finished sick ill
     hurt injured pregnant retired married single divorced unemployed disabled deaf blind
-    regular usual old young tired cold hot warm allergic vegan vegetarian diabetic
+    regular usual old tired cold hot warm allergic vegan vegetarian diabetic
     customer client patient tenant owner homeowner landlord resident member neighbour
     neighbor guest visitor driver manager supervisor assistant secretary reception
     receptionist office team department desk service support sales billing accounts
@@ -29,7 +29,7 @@ _NON_NAME_COMMON = _words("""
     somebody anybody anyone everyone everybody nothing something anything everything
     message call text voicemail question query request complaint problem issue emergency
     reminder follow followup update quote order booking appointment reservation delivery
-    payment invoice bill refund claim repair reference regards number room unit flat
+    payment invoice refund claim repair reference regards number room unit flat
     apartment suite building house floor gate just only also still really actually
     literally basically probably definitely totally almost even never always not no yes
     yeah yep nope hi hello hey please thanks thank cheers bye goodbye morning afternoon
@@ -44,11 +44,14 @@ _NON_NAME_COMMON = _words("""
     happening open closed shut missing broken leaking overdue due still also fully paid
     unpaid pending confirmed cancelled canceled scheduled booked moving leaving arriving
     staying outside inside nearby near far almost halfway
+    spelled spelt spelling mate
     having getting making taking needing wanting operator representative agent human
     person help menu stop start unsubscribe greetings asap nevermind whatever
 """)
 
 NON_NAME_WORDS: frozenset[str] = frozenset(STOP_WORDS) | _NON_NAME_COMMON
+# Checked even for a capitalised first word: "this is Urgent", "I'm Interested".
+COMMON_NON_NAME: frozenset[str] = _NON_NAME_COMMON
 
 # The subset that rules a token out even when it is capitalised mid-sentence:
 # pronouns, determiners, prepositions and conjunctions are never names.
@@ -57,7 +60,7 @@ HARD_NON_NAME: frozenset[str] = _words("""
     i i'm im it it's he she about regarding re concerning for to from at by of on in into
     with and or but if so as than then not no yes hi hello hey please thanks here there
     what who where when why how is are was were be been am do does did has have had
-    just also only very really st
+    just also only very really st ok okay fine good great sorry sure well alright new
 """)
 
 WEEKDAYS_MONTHS_HOLIDAYS: frozenset[str] = _words("""
@@ -93,7 +96,8 @@ ORG_WORDS: frozenset[str] = _words("""
     moving removals movers storage transport couriers delivery deliveries telecom
     communications marketing consulting software technologies tech labs
     solar utilities plaza mall room unit suite floor street road avenue drive station
-    airport apartments brothers sons bros
+    airport apartments brothers sons bros elementary primary secondary nursery daycare
+    preschool kindergarten
 """)
 
 # Lower-case surname particles kept lower-case inside a name ("van der Berg").
@@ -120,7 +124,11 @@ NAME_FOLLOWERS: frozenset[str] = _words("""
 CORRECTION_MARKERS: tuple[tuple[str, ...], ...] = (
     ("or", "rather"), ("i", "mean"), ("i", "meant"), ("sorry",), ("well",), ("no",),
     ("actually",), ("rather",), ("correction",), ("oops",), ("make", "that"),
+    ("no", "wait"), ("wait",),
 )
+
+# Words that close a message just before the writer's name ("Regards, Tim").
+SIGN_OFFS: frozenset[str] = _words("regards cheers best sincerely yours love xx xoxo")
 
 GREETINGS: frozenset[str] = _words("""
     hi hello hey hiya yo morning afternoon evening good yes yeah yep ok okay oh um uh
