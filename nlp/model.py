@@ -51,6 +51,15 @@ def model_status() -> dict[str, object]:
         }
 
 
+def load_model() -> dict[str, object]:
+    """Load the configured pipeline now (at start-up, to keep the first call fast).
+
+    Returns ``model_status()``; a model that cannot load leaves capture on rules alone.
+    """
+    get_pipeline()
+    return model_status()
+
+
 def get_pipeline() -> Language | None:
     """Return the NER pipeline, loading it on first use; ``None`` if disabled or unloadable."""
     global _pipeline, _attempted, _error

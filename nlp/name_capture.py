@@ -5,14 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nlp.model import configure, get_pipeline, model_status
+from nlp.model import configure, get_pipeline, load_model, model_status
 from nlp.name_rules import MEDIUM, STRONG, Candidate, find_candidates
 from nlp.name_text import Utterance, format_name, parse_utterance
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["NameCapture", "capture_name", "configure", "extract_caller_name", "model_status"]
+__all__ = [
+    "NameCapture", "capture_name", "configure", "extract_caller_name", "load_model",
+    "model_status",
+]
 
 CHANNELS = frozenset({"voice", "sms", "chat"})
 # Entity types that mean "not a person" when the model tags a proposed name with them
