@@ -10,6 +10,7 @@ from nlp.name_rules import MEDIUM, STRONG, Candidate, find_candidates
 from nlp.name_text import Utterance, format_name, parse_utterance
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc
 
 __all__ = [
@@ -49,11 +50,13 @@ def capture_name(text: str, channel: str = "voice") -> NameCapture | None:
     """
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}; expected one of {sorted(CHANNELS)}")
+    # Load on the first call whatever the text, so only that call pays for it.
+    nlp = get_pipeline()
     utt = parse_utterance(text[:_MAX_TEXT])
     candidates = find_candidates(utt)
     if not candidates:
         return None
-    doc = _entities_if_useful(utt, candidates)
+    doc = _entities_if_useful(nlp, utt, candidates)
     kept = [c for c in candidates if doc is None or not _vetoed(utt, doc, c)]
     if not kept:
         return None
@@ -71,12 +74,13 @@ def extract_caller_name(text: str) -> str | None:
     return captured.name if captured else None
 
 
-def _entities_if_useful(utt: Utterance, candidates: list[Candidate]) -> Doc | None:
-    """Run NER only when capitals carry meaning and a candidate relies on a weak cue."""
-    if not utt.cased or all(c.strength == STRONG for c in candidates):
+def _entities_if_useful(
+    nlp: Language | None, utt: Utterance, candidates: list[Candidate]
+) -> Doc | None:
+    """Run NER only when capitals carry meaning and a candidate relies on a weaker cue."""
+    if nlp is None or not utt.cased or all(c.strength == STRONG for c in candidates):
         return None
-    nlp = get_pipeline()
-    return nlp(utt.text) if nlp is not None else None
+    return nlp(utt.text)
 
 
 def _char_span(utt: Utterance, c: Candidate) -> tuple[int, int]:

@@ -44,7 +44,8 @@ _CUES: tuple[tuple[tuple[str, ...], str, int], ...] = (
     (("i", "am"), "im", MEDIUM),
     (("call", "me"), "call_me", MEDIUM),
 )
-_AFTER_NAME = {"here": "here", "speaking": "here"}
+_AFTER_NAME = {"here": "here", "speaking": "here", "calling": "here", "ringing": "here",
+               "phoning": "here"}
 # "I'm the homeowner, Bob Smith", "it's his wife, Linda": the role words are lower-case.
 _POSSESSIVES = frozenset("her his their your".split())
 _APPOSITIVE_DETERMINERS = {"i'm": _POSSESSIVES | {"the", "a", "an"}, "it's": _POSSESSIVES}
@@ -86,7 +87,7 @@ def _cue_candidates(utt: Utterance, i: int) -> list[Candidate]:
             continue
         j = skip_fillers(utt, i + len(words))
         j += strength == STRONG and utt.lower(j) in (",", ":")
-        max_words = 4 if utt.cased else 3 if strength == STRONG else 2
+        max_words = 4 if utt.cased else 3
         span = collect_name(utt, j, max_words, strict=strength < STRONG)
         if span is None or looks_like_org(utt, *span):
             continue

@@ -68,6 +68,9 @@ def is_name_token(utt: Utterance, i: int, first: bool, strict: bool = True) -> b
             # A capital the sentence forces says nothing; judge the word itself.
             return low not in NON_NAME_WORDS and not (strict and looks_common(low))
         return not (first and low in COMMON_NON_NAME)
+    if first and not strict:
+        # Right after "my name is", only clear non-names are refused ("will thompson").
+        return low not in COMMON_NON_NAME
     return low not in NON_NAME_WORDS and not (strict and looks_common(low))
 
 

@@ -60,7 +60,7 @@ HARD_NON_NAME: frozenset[str] = _words("""
     i i'm im it it's he she about regarding re concerning for to from at by of on in into
     with and or but if so as than then not no yes hi hello hey please thanks here there
     what who where when why how is are was were be been am do does did has have had
-    just also only very really st ok okay fine good great sorry sure well alright new
+    just also only very really spelled spelt st ok okay fine good great sorry sure well alright new
 """)
 
 WEEKDAYS_MONTHS_HOLIDAYS: frozenset[str] = _words("""
@@ -117,7 +117,7 @@ NAME_FOLLOWERS: frozenset[str] = _words("""
     calling ringing phoning texting writing messaging speaking here again from at with
     of and i i'm im i'd id i'll ill i've ive i was am but so just um uh er erm by
     returning following checking back too also hi hello hey please here's there
-    regarding about re on again!
+    regarding about re on thanks thank cheers
 """)
 
 # Spoken self-corrections: "Jon, sorry, John Miller", "Alan, I mean Allan".
