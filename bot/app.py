@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 
 from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from bot import database, runtime
 from bot.config import Config, load_config
@@ -31,6 +31,7 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
     import handlers
 
     handlers.register(app)
+    app.register_error_handler(RequestEntityTooLarge, _too_large_reply)
     app.register_error_handler(HTTPException, _http_error_reply)
     app.register_error_handler(Exception, _unexpected_error_reply)
 
@@ -57,6 +58,12 @@ def _log_integrations(config: Config) -> None:
 
 def _http_error_reply(error: HTTPException):
     return jsonify(error=error.description), error.code
+
+
+def _too_large_reply(_error: RequestEntityTooLarge):
+    limit = runtime.current().config.max_request_bytes
+    return jsonify(error=f"the request body is over {limit:,} bytes; CSV files may be at most "
+                         "10,485,760 bytes (10 MiB): split the file"), 413
 
 
 def _unexpected_error_reply(error: Exception):

@@ -46,13 +46,15 @@ def create_command(phones, emails, tags, properties, **fields) -> None:
 @contacts_cli.command("find")
 @click.argument("query", required=False, default="")
 @click.option("--tag")
+@click.option("--import-id", type=int, help="Only contacts this import created or updated.")
 @click.option("--page", default=1, type=click.IntRange(1))
 @with_appcontext
-def find_command(query: str, tag: str | None, page: int) -> None:
+def find_command(query: str, tag: str | None, import_id: int | None, page: int) -> None:
     """Find contacts by name fragment, phone in any format, email or tag."""
     with runtime.new_session() as session:
         found = _domain(lambda: directory.find_contacts(
-            session, query, runtime.current().config.default_region, tag=tag, page=page))
+            session, query, runtime.current().config.default_region, tag=tag,
+            import_id=import_id, page=page))
     if not found["contacts"]:
         click.echo("no contacts found")
         return
@@ -141,6 +143,9 @@ def serve_command(host: str, port: int) -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the command groups to `flask --app wsgi`."""
+    from bot.cli_import import import_command
+
+    contacts_cli.add_command(import_command)
     for command in (contacts_cli, db_cli, serve_command):
         app.cli.add_command(command)
 

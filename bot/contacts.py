@@ -72,26 +72,48 @@ def upsert_contacts(
     rejected with the conflict, never merged. Writes are set-based and commit once
     (unless commit=False, for a caller that adds its own rows to the transaction).
     """
-    results: list[UpsertResult | None] = [None] * len(inputs)
+    results, prepared = prepare_batch(inputs, region, strict)
+    write_prepared(session, prepared, results, source,
+                   property_types=property_types, import_id=import_id)
+    if commit:
+        session.commit()
+    return results
+
+
+def prepare_batch(
+    inputs: list[ContactInput], region: str, strict: bool = False
+) -> tuple[list[UpsertResult], list[tuple[int, PreparedContact]]]:
+    """Normalise a batch without touching the database: a result per input (rejected ones
+    final) and the (index, record) pairs still to write."""
+    results: list[UpsertResult] = []
     prepared: list[tuple[int, PreparedContact]] = []
     for index, data in enumerate(inputs):
         record, problems = prepare_contact(data, region, strict)
         if record is None:
-            results[index] = UpsertResult(data.ref, "rejected", problems=problems)
+            results.append(UpsertResult(data.ref, "rejected", problems=problems))
         else:
             prepared.append((index, record))
-            results[index] = UpsertResult(data.ref, "unchanged", problems=problems)
+            results.append(UpsertResult(data.ref, "unchanged", problems=problems))
+    return results, prepared
+
+
+def write_prepared(
+    session: Session,
+    prepared: list[tuple[int, PreparedContact]],
+    results: list[UpsertResult],
+    source: str,
+    *,
+    property_types: dict[str, str] | None = None,
+    import_id: int | None = None,
+) -> None:
+    """Resolve and write prepared records, filling in `results[index]`; does not commit."""
     records = [record for _, record in prepared]
     groups = [_Group([prepared[i] for i in members]) for members in group_by_identity(records)]
     for _ in range(_MAX_RACE_RETRIES):
         groups = _apply(session, groups, results, source, property_types or {}, import_id)
         if not groups:
-            break
-    else:
-        raise RuntimeError("identity claims kept racing; giving up after retries")
-    if commit:
-        session.commit()
-    return results  # type: ignore[return-value]
+            return
+    raise RuntimeError("identity claims kept racing; giving up after retries")
 
 
 def upsert_contact(

@@ -23,20 +23,34 @@ def redis_connection():
 
 
 def enqueue(func: Callable, *args, queue: str = "default", retries: int = 3,
-            timeout: int = 3600) -> str | None:
+            timeout: int = 3600, on_failure: Callable | None = None) -> str | None:
     """Run `func(*args)` as a job on `queue`; return the RQ job id, or None when run inline.
 
-    In the embedded mode the function runs here and now, so its errors propagate.
-    A job on RQ is retried `retries` times, also when its worker died mid-way.
+    In the embedded mode the function runs here and now; if it raises, `on_failure` is
+    told and the error propagates. A job on RQ is retried `retries` times, also when its
+    worker died mid-way, and `on_failure` is called once retries are spent.
     """
     connection = redis_connection()
     if connection is None:
-        func(*args)
+        try:
+            func(*args)
+        except Exception as error:
+            if on_failure is not None:
+                on_failure(_InlineJob(args), None, type(error), error, None)
+            raise
         return None
-    from rq import Queue, Retry
+    from rq import Callback, Queue, Retry
 
     job = Queue(queue, connection=connection).enqueue(
         func, *args, retry=Retry(max=retries, interval=[1, 5, 30][:retries] or None),
         job_timeout=timeout, failure_ttl=7 * 24 * 3600,
+        on_failure=Callback(on_failure) if on_failure else None,
     )
     return job.id
+
+
+class _InlineJob:
+    """What a failure callback reads of a job that ran in-process."""
+
+    def __init__(self, args: tuple) -> None:
+        self.args = args

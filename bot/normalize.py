@@ -20,7 +20,7 @@ MAX_SOCIAL_LENGTH = 100
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 # Extensions the way people write them: " x204", " ext. 204", " poste 204", "#204".
 _EXTENSION = re.compile(
-    r"\s*(?:;?ext\.?|extension|x|poste|durchwahl|#)\s*(\d{1,6})\s*$", re.IGNORECASE
+    r"\s*[,;]?\s*(?:ext\.?|extension|x|poste|durchwahl|#)\s*(\d{1,6})\s*$", re.IGNORECASE
 )
 # German direct-dial suffix: "030 23125123-45".
 _DIRECT_DIAL = re.compile(r"^(.*\d)\s*-\s*(\d{1,5})$")

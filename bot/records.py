@@ -82,6 +82,8 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
+        if not self.value:
+            return f"{self.field} {self.reason}"
         return f"{self.field} {self.value!r} {self.reason}"
 
 

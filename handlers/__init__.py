@@ -7,7 +7,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every channel's blueprint on `app`."""
-    from handlers import api, health
+    from handlers import api, api_imports, health
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(api_imports.blueprint)

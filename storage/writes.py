@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, select, tuple_, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -111,6 +111,8 @@ def claim_identities(session: Session, rows: list[dict]) -> set[tuple[str, str]]
     wait, then skip, so two transactions never both claim one identity.
     """
     claimed: set[tuple[str, str]] = set()
+    # A fixed order keeps two concurrent batches from deadlocking on each other's rows.
+    rows = sorted(rows, key=lambda row: (row["kind"], row["value"]))
     for part in _slices(rows):
         statement = (
             _insert(session, Identity)
@@ -140,7 +142,7 @@ def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:
     wanted = {name.casefold(): name for name in names}
     if not wanted:
         return {}
-    rows = [{"key": key, "name": name} for key, name in wanted.items()]
+    rows = [{"key": key, "name": wanted[key]} for key in sorted(wanted)]
     for part in _slices(rows):
         session.execute(_insert(session, Tag).on_conflict_do_nothing(index_elements=["key"]), part)
     ids: dict[str, int] = {}
@@ -151,7 +153,7 @@ def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:
 
 def link_tags(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
     """Attach tags to contacts: (contact_id, tag_id) pairs; existing links are kept."""
-    rows = [{"contact_id": c, "tag_id": t} for c, t in set(pairs)]
+    rows = [{"contact_id": c, "tag_id": t} for c, t in sorted(set(pairs))]
     for part in _slices(rows):
         session.execute(_insert(session, ContactTag).on_conflict_do_nothing(), part)
 
@@ -191,11 +193,6 @@ def insert_events(session: Session, rows: list[dict]) -> None:
 
 def link_import_contacts(session: Session, import_id: int, contact_ids: Iterable[int]) -> None:
     """Remember which contacts an import touched."""
-    rows = [{"import_id": import_id, "contact_id": cid} for cid in set(contact_ids)]
+    rows = [{"import_id": import_id, "contact_id": cid} for cid in sorted(set(contact_ids))]
     for part in _slices(rows):
         session.execute(_insert(session, ImportContact).on_conflict_do_nothing(), part)
-
-
-def identity_pairs_filter(pairs: Sequence[tuple[str, str]]):
-    """A WHERE clause matching any of the (kind, value) pairs."""
-    return tuple_(Identity.kind, Identity.value).in_(pairs)
