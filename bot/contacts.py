@@ -194,6 +194,8 @@ def _merge_group(group: _Group, states: dict, results: list) -> None:
             return
         group.state = copy.deepcopy(states[group.contact_id])
     for position, (index, record) in enumerate(group.members):
+        if group.is_new and record.create_tags:
+            record.tags = record.tags + record.create_tags
         changes = merge_record(group.state, record, group.labels, group.tag_names)
         combine_changes(group.changes, changes)
         result = results[index]

@@ -53,6 +53,7 @@ class ContactInput:
     properties: dict[str, str] = field(default_factory=dict)
     ref: object = None
     contact_id: int | None = None  # update this contact (its identities must not clash)
+    create_tags: list[str] = field(default_factory=list)  # only if this creates the contact
 
 
 @dataclass
@@ -71,6 +72,7 @@ class PreparedContact:
     properties: dict[str, str]
     warnings: list[str] = field(default_factory=list)
     contact_id: int | None = None
+    create_tags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -138,6 +140,7 @@ def prepare_contact(
     prepared = PreparedContact(
         data.ref, name, data.name_source, identities, phone_labels, email_map,
         company, notes, tags, properties, contact_id=data.contact_id,
+        create_tags=_tags(problems, data.create_tags),
     )
     return _verdict(prepared, problems, strict)
 
