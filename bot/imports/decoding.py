@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -22,7 +23,14 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 # Non-letters that Windows-1252 text commonly holds (typographic quotes, dashes, €, £, °…).
-_CP1252_PUNCTUATION = set("‚„…†‡‰‹›‘’“”•–—˜™€£¥§©«»®°±²³´µ¶·¸¹º¼½¾¿¡¢¤¦¨ª¬¯\u00a0\u00ad×÷")
+# Superscripts, ¯, ¨ and the like are left out: they are what cp1250 letters become.
+_CP1252_PUNCTUATION = frozenset("‚„…‘’“”•–—™€£§©«»®°±·¿¡\u00a0×")
+_WESTERN = frozenset({"English", "French", "German", "Spanish", "Italian", "Portuguese",
+                      "Dutch", "Danish", "Swedish", "Norwegian", "Finnish", "Unknown"})
+_NEAR_CHAOS = 0.02
+# Windows code pages in the order Excel and Outlook most often write them.
+_PREFERRED = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257")
+_MAX_ACCENTED_SHARE = 0.25
 # How much of a large file charset-normalizer looks at; the rest is decoded strictly.
 _DETECTION_SAMPLE = 512 * 1024
 
@@ -45,9 +53,9 @@ def decode_bytes(data: bytes) -> Decoded:
     3. Strict UTF-8.
     4. If UTF-8 fails but the file holds more well-formed UTF-8 sequences than bad bytes,
        it is a damaged UTF-8 file: ImportFileError naming the line of the first bad byte.
-    5. Windows-1252 when every non-ASCII character it yields is a Latin letter or common
-       punctuation (the usual Excel/Outlook export on Windows), else charset-normalizer's
-       best guess. If nothing fits: ImportFileError naming the line of the first bad byte.
+    5. A legacy encoding, preferring Windows-1252 (the usual Excel/Outlook export on
+       Windows; see `_legacy_encoding`). If nothing fits: ImportFileError naming the
+       line of the first bad byte.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -79,16 +87,29 @@ def _count_invalid_utf8(data: bytes) -> int:
 
 
 def _legacy_encoding(data: bytes) -> str | None:
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and _plausible_western(text):
-        return "cp1252"
-    best = charset_normalizer.from_bytes(data[:_DETECTION_SAMPLE]).best()
+    """The legacy code page that reads `data` best, preferring the ones Excel writes.
+
+    charset-normalizer often scores several code pages equally (cp1250, cp1252, cp1257
+    and cp775 all decode é and ü alike) and may rank any of them first. Among its
+    near-best matches the first of _PREFERRED wins, cp1252 only if it yields nothing but
+    Latin letters and common punctuation; else its best match.
+    """
+    matches = charset_normalizer.from_bytes(data[:_DETECTION_SAMPLE])
+    best = matches.best()
     if best is None:
-        return None
-    encoding = codecs.lookup(best.encoding).name
+        return _plausible_cp1252(data)
+    near = {
+        codecs.lookup(name).name
+        for match in matches if match.chaos <= best.chaos + _NEAR_CHAOS
+        for name in (match.encoding, *match.could_be_from_charset)
+    }
+    if best.language in _WESTERN:
+        near.add("cp1252")
+    for encoding in _PREFERRED:
+        if encoding in near and (encoding != "cp1252" or _plausible_cp1252(data)):
+            break
+    else:
+        encoding = codecs.lookup(best.encoding).name
     try:
         data.decode(encoding)
     except UnicodeDecodeError:
@@ -96,13 +117,22 @@ def _legacy_encoding(data: bytes) -> str | None:
     return encoding
 
 
-def _plausible_western(text: str) -> bool:
-    for char in set(text):
+def _plausible_cp1252(data: bytes) -> str | None:
+    """'cp1252' if it decodes `data` into Latin letters (a minority) and punctuation."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    accented = 0
+    for char, count in Counter(text).items():
         if char.isascii() or char in _CP1252_PUNCTUATION:
             continue
         if not ("\u00c0" <= char <= "\u017f" and unicodedata.category(char).startswith("L")):
-            return False
-    return True
+            return None
+        accented += count
+    letters = sum(1 for char in text if char.isalpha()) or 1
+    # Cyrillic or Greek read as cp1252 turns whole words into accented Latin letters.
+    return "cp1252" if accented / letters < _MAX_ACCENTED_SHARE else None
 
 
 def _undecodable(

@@ -224,6 +224,31 @@ def _fit_rows(
     unnamed = [i for i, name in enumerate(header) if not name]
     if not unnamed and set(map(len, body)) == {width}:
         return header, body  # the common case: every row as wide as the header
+    extra_lines, short_lines, first_extra = _scan_widths(body, lines, width, unnamed)
+    if first_extra:
+        line, cells, extra = first_extra
+        raise ragged_error(
+            line, cells, width, extra, extra_lines[1:], _DELIMITER_NAMES[delimiter]
+        )
+    if short_lines:
+        notes.append(short_rows_note(short_lines))
+    dropped = set(unnamed)
+    keep = [i for i in range(width) if i not in dropped]
+    if unnamed:
+        notes.append(
+            f"ignored {len(unnamed)} empty column(s) without a name: "
+            + ", ".join(column_name(i) for i in unnamed)
+        )
+    return [header[i] for i in keep], _pad(body, width, keep if unnamed else None)
+
+
+def _scan_widths(
+    body: list[list[str]], lines: list[int], width: int, unnamed: list[int]
+) -> tuple[list[int], list[int], tuple[int, int, str] | None]:
+    """Lines with extra values, lines too short, and the first extra value found.
+
+    Raises ImportFileError for a value under a column without a name.
+    """
     extra_lines: list[int] = []
     short_lines: list[int] = []
     first_extra: tuple[int, int, str] | None = None
@@ -244,21 +269,7 @@ def _fit_rows(
                     "and upload again",
                     line=line,
                 )
-    if first_extra:
-        line, cells, extra = first_extra
-        raise ragged_error(
-            line, cells, width, extra, extra_lines[1:], _DELIMITER_NAMES[delimiter]
-        )
-    if short_lines:
-        notes.append(short_rows_note(short_lines))
-    dropped = set(unnamed)
-    keep = [i for i in range(width) if i not in dropped]
-    if unnamed:
-        notes.append(
-            f"ignored {len(unnamed)} empty column(s) without a name: "
-            + ", ".join(column_name(i) for i in unnamed)
-        )
-    return [header[i] for i in keep], _pad(body, width, keep if unnamed else None)
+    return extra_lines, short_lines, first_extra
 
 
 def _pad(body: list[list[str]], width: int, keep: list[int] | None) -> list[list[str]]:

@@ -51,10 +51,7 @@ def row_to_input(
       (Mobile, Work, Home, Main/Other) and drops numbers labelled as fax or pager;
     - phones and emails: a cell may hold several, split at " ::: " and ";" (emails
       also at ","; phones at "," only when another number follows);
-    - tags: per cell, the first rule that applies: " ::: " (Google), a quoted list
-      "A","B, C" (Mailchimp), ";" (Outlook, HubSpot, Salesforce), "," (Intercom and
-      generic files), lower-case words separated by spaces (Zendesk), else one tag;
-      Google's system groups ("* myContacts", "* starred", "myContacts") are dropped;
+    - tags: split per cell by `split_tags`;
     - notes from several columns are joined by a blank line;
     - property:<key> and new_property:<key>:<type> cells go to `properties[key]`
       (Outlook's empty date "0/0/00" is no value).
@@ -84,7 +81,13 @@ def row_to_input(
 
 
 def split_tags(cell: str) -> list[str]:
-    """Split one tags cell by the rules in `row_to_input`."""
+    """Split one tags cell: the first rule that applies decides the separator.
+
+    " ::: " (Google), a quoted list "A","B, C" (Mailchimp), ";" (Outlook, HubSpot,
+    Salesforce), "," (Intercom and generic files), lower-case words separated by spaces
+    (Zendesk), else the whole cell is one tag. Google's system groups ("* myContacts",
+    "* starred", and "myContacts"/"starred" in its Outlook CSV) are dropped.
+    """
     if " ::: " in cell:
         parts = cell.split(" ::: ")
     elif cell.startswith('"'):
