@@ -28,8 +28,18 @@ _CP1252_PUNCTUATION = frozenset("‚„…‘’“”•–—™€£§©«»�
 _WESTERN = frozenset({"English", "French", "German", "Spanish", "Italian", "Portuguese",
                       "Dutch", "Danish", "Swedish", "Norwegian", "Finnish", "Unknown"})
 _NEAR_CHAOS = 0.02
-# Windows code pages in the order Excel and Outlook most often write them.
-_PREFERRED = ("cp1252", "cp1250", "cp1251", "cp1253", "cp1254", "cp1257")
+# Windows code pages in the order Excel and Outlook most often write them, with the
+# languages (as charset-normalizer names them) each one serves.
+_PREFERRED = {
+    "cp1252": _WESTERN,
+    "cp1250": frozenset({"Polish", "Czech", "Slovak", "Hungarian", "Slovene", "Croatian",
+                         "Romanian"}),
+    "cp1251": frozenset({"Russian", "Ukrainian", "Bulgarian", "Serbian", "Belarusian",
+                         "Macedonian", "Kazakh"}),
+    "cp1253": frozenset({"Greek"}),
+    "cp1254": frozenset({"Turkish"}),
+    "cp1257": frozenset({"Lithuanian", "Latvian", "Estonian"}),
+}
 _MAX_ACCENTED_SHARE = 0.25
 # How much of a large file charset-normalizer looks at; the rest is decoded strictly.
 _DETECTION_SAMPLE = 512 * 1024
@@ -90,23 +100,27 @@ def _legacy_encoding(data: bytes) -> str | None:
     """The legacy code page that reads `data` best, preferring the ones Excel writes.
 
     charset-normalizer often scores several code pages equally (cp1250, cp1252, cp1257
-    and cp775 all decode é and ü alike) and may rank any of them first. Among its
-    near-best matches the first of _PREFERRED wins, cp1252 only if it yields nothing but
-    Latin letters and common punctuation; else its best match.
+    and cp775 all decode é and ü alike) and may rank any of them first. So among its
+    near-best matches cp1252 wins if it yields only Latin letters and common
+    punctuation; then the first other code page of _PREFERRED matched in one of its own
+    languages; else charset-normalizer's best match. Short Czech or Hungarian files
+    whose letters also exist in cp1252 (ř -> ø) are read as cp1252: a known limit.
     """
     matches = charset_normalizer.from_bytes(data[:_DETECTION_SAMPLE])
     best = matches.best()
     if best is None:
         return _plausible_cp1252(data)
-    near = {
-        codecs.lookup(name).name
-        for match in matches if match.chaos <= best.chaos + _NEAR_CHAOS
-        for name in (match.encoding, *match.could_be_from_charset)
-    }
-    if best.language in _WESTERN:
-        near.add("cp1252")
-    for encoding in _PREFERRED:
-        if encoding in near and (encoding != "cp1252" or _plausible_cp1252(data)):
+    languages: dict[str, set[str]] = {}
+    for match in matches:
+        if match.chaos <= best.chaos + _NEAR_CHAOS:
+            for name in (match.encoding, *match.could_be_from_charset):
+                languages.setdefault(codecs.lookup(name).name, set()).add(match.language)
+    for encoding, fitting in _PREFERRED.items():
+        if encoding not in languages:
+            continue
+        # On a few lines charset-normalizer's language is noise (Spanish as "Slovak"),
+        # so cp1252 is judged by its own output; the others need a language of theirs.
+        if _plausible_cp1252(data) if encoding == "cp1252" else languages[encoding] & fitting:
             break
     else:
         encoding = codecs.lookup(best.encoding).name

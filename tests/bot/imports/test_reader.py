@@ -246,6 +246,8 @@ def test_ten_megabyte_file_is_read_in_well_under_a_second():
     [
         ("Name,Email,City\nFrançois Æbelø,f@example.com,Köln\n", "latin-1", "cp1252"),
         ("Name,Notes\nAnn Lee,Owes £20 – call\nBo Chan,“VIP”\n", "cp1252", "cp1252"),
+        ("Nombre,Correo\nÁngel Núñez,an@example.es\nMaría Peña,mp@example.es\n", "cp1252",
+         "cp1252"),
         ("Imię;Email\nŁukasz Wąsowski;lw@example.pl\nŻaneta Gołąb;zg@example.pl\n",
          "cp1250", "cp1250"),
         ("Имя,Email\nАлексей Смирнов,a@example.ru\nОльга Кузнецова,o@example.ru\n",
