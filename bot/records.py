@@ -17,8 +17,10 @@ from bot.normalize import (
 )
 
 # Where a name came from, weakest first; a weaker source never overwrites a stronger one.
-NAME_SOURCES = ("placeholder", "caller_id", "ai_capture", "import", "manual")
-NAME_RANK = {"placeholder": 0, "caller_id": 1, "ai_capture": 2, "import": 3, "manual": 3}
+# "profile": the name a person gave for themself (a Messenger/Instagram profile, a chat form).
+NAME_SOURCES = ("placeholder", "caller_id", "ai_capture", "profile", "import", "manual")
+NAME_RANK = {"placeholder": 0, "caller_id": 1, "ai_capture": 2, "profile": 3, "import": 4,
+             "manual": 4}
 
 # Identity kinds in matching priority: the first that resolves names the contact.
 IDENTITY_KINDS = ("phone", "email", "whatsapp", "facebook", "instagram", "chat")
