@@ -269,3 +269,12 @@ class ImportBatch(Base):
     )
     chunk_no: Mapped[int] = mapped_column(primary_key=True)
     rows: Mapped[list] = mapped_column(JSON)  # [[line, [cell, ...]], ...]
+
+
+class ProcessedEvent(Base):
+    """A provider delivery already acted on (a Slack event id, a Slack file id), kept once."""
+
+    __tablename__ = "processed_events"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
