@@ -46,6 +46,16 @@ def _configure_name_capture(config: Config) -> None:
     from nlp import name_capture
 
     name_capture.configure(config.spacy_model)
+    if not config.spacy_model:
+        logger.warning("name capture: no spaCy model configured (SPACY_MODEL); rules only")
+        return
+    # Load at start so the first caller is not kept waiting and the log says what happened.
+    status = name_capture.load_model()
+    if status["loaded"]:
+        logger.info("name capture: spaCy model %s loaded", status["model"])
+    else:
+        logger.warning("name capture: model %s not loaded (%s); rules only",
+                       status["model"], status["error"])
 
 
 def _log_integrations(config: Config) -> None:

@@ -81,7 +81,7 @@ def _normalize_phone_cached(text: str, region: str, field: str) -> Phone:
         else:
             reason = (
                 f"is not a valid {region} number; if it is from another country, "
-                "write it with its country code (+44 …)"
+                "write it with + and its country code"
             )
         raise InvalidPhoneNumberError(text, reason, field)
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
@@ -125,6 +125,12 @@ def normalize_name(raw: str, field: str = "name") -> str | None:
         return None
     if len(text) > MAX_NAME_LENGTH:
         raise InvalidValueError(field, text[:40] + "…", f"is longer than {MAX_NAME_LENGTH} characters")
+    if not _LETTERS.search(text):
+        reason = "has no letters"
+        if "?" in text:
+            reason += ("; the program that wrote the file replaced characters it could not "
+                       "encode with '?': export again as CSV UTF-8")
+        raise InvalidValueError(field, text, reason)
     return text
 
 
@@ -138,10 +144,10 @@ def normalize_text(raw: str, field: str, limit: int = MAX_TEXT_LENGTH) -> str | 
     return text
 
 
-_SOCIAL = re.compile(r"^@?([A-Za-z0-9._]{1,100})$")
+_SOCIAL = re.compile(r"^@?([A-Za-z0-9._\-]{1,100})$")
 _SOCIAL_URL = re.compile(
     r"^(?:https?://)?(?:www\.)?(?:instagram\.com|facebook\.com|fb\.com|m\.facebook\.com)/"
-    r"(?:profile\.php\?id=)?@?([A-Za-z0-9._]+)/?(?:\?.*)?$",
+    r"(?:profile\.php\?id=)?@?([A-Za-z0-9._\-]+)/?(?:\?.*)?$",
     re.IGNORECASE,
 )
 
@@ -157,6 +163,6 @@ def normalize_social(raw: str, field: str) -> str | None:
     match = _SOCIAL_URL.match(text) or _SOCIAL.match(text)
     if not match:
         raise InvalidValueError(
-            field, text, "is not a handle; use letters, digits, '.' and '_' (or a profile URL)"
+            field, text, "is not a handle; use letters, digits, '.', '-' and '_' (or a profile URL)"
         )
     return match.group(1).lower()

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import jobs, runtime
+from nlp.name_capture import model_status
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +38,6 @@ def service_status() -> dict:
 
 
 def _name_capture_status() -> dict:
-    try:
-        from nlp.name_capture import model_status
-    except ImportError:
-        return {"model": None, "loaded": False, "error": "nlp.name_capture is not installed"}
-    return model_status()
+    status = dict(model_status())
+    status["mode"] = "spaCy NER + rules" if status["loaded"] else "rules only"
+    return status

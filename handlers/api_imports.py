@@ -30,8 +30,9 @@ def import_uploaded():
         raise ValidationError({"file": ["send the CSV as multipart/form-data field 'file'"]})
     data = upload.stream.read(MAX_IMPORT_BYTES + 1)
     check_size(len(data))
+    region = request.form.get("region") or current().config.default_region
     description = service.upload_import(
-        get_session(), data, upload.filename, current().config.default_region,
+        get_session(), data, upload.filename, region,
         created_by=f"api:{g.api_role}", role=g.api_role,
     )
     return jsonify(description), 201

@@ -35,7 +35,7 @@ def process_chunk(session: Session, job: ImportJob, chunk_no: int, rows: list) -
     results, prepared = prepare_batch(inputs, job.region)
     records = dict(prepared)
     ready = [(i, records[i]) for i in range(len(inputs))
-             if meets_row_rules(records.get(i), results[i])]
+             if meets_row_rules(records.get(i), inputs[i], results[i])]
     write_prepared(session, ready, results, "import",
                    property_types=property_types(mapping), import_id=job.id)
     counts = dict.fromkeys(store.COUNTS, 0)

@@ -26,7 +26,7 @@ def preview_rows(parsed: ParsedFile, mapping: list[str], region: str, limit: int
         data = row_to_input(cells, parsed.headers, mapping, line)
         record, problems = prepare_contact(data, region, strict=False)
         result = UpsertResult(line, "rejected" if record is None else "unchanged", problems=problems)
-        meets_row_rules(record, result)
+        meets_row_rules(record, data, result)
         failing += result.outcome == "rejected"
         if position < limit:
             sample.append(_row_view(line, cells, parsed.headers, mapping, record, result))

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from bot.contacts import UpsertResult
-from bot.records import PreparedContact, Problem
+from bot.errors import InvalidValueError
+from bot.normalize import normalize_name
+from bot.records import ContactInput, PreparedContact, Problem
 
 _REACHABLE = ("phone", "email")
 
 
-def meets_row_rules(record: PreparedContact | None, result: UpsertResult) -> bool:
+def meets_row_rules(record: PreparedContact | None, data: ContactInput,
+                    result: UpsertResult) -> bool:
     """True if the row has a name and a valid phone or email; else mark `result` rejected
     with the missing parts named first. `record` is None when normalising rejected it."""
     result.problems = [p for p in result.problems if p.field != "identity"]
     missing, failed = [], False
-    if record is None or record.name is None:
+    if not _has_name(record, data):
         failed = True
         if not any(p.field == "name" for p in result.problems):
             missing.append(Problem("name", "", "is missing; the row needs a name"))
@@ -25,3 +28,12 @@ def meets_row_rules(record: PreparedContact | None, result: UpsertResult) -> boo
         result.problems[:0] = missing
         return False
     return True
+
+
+def _has_name(record: PreparedContact | None, data: ContactInput) -> bool:
+    if record is not None:
+        return record.name is not None
+    try:
+        return bool(data.name and normalize_name(data.name))
+    except InvalidValueError:
+        return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,10 +24,14 @@ def upload_import(session: Session, data: bytes, filename: str | None, region: s
                   created_by: str | None = None, role: str = "admin") -> dict:
     """Read an uploaded file, suggest a mapping and keep both; return the import's description.
 
-    Raises PermissionDeniedError for a role that may not import, ImportFileError (with the
-    line, column or value) when the file cannot be imported; nothing is stored then.
+    `region` reads national phone forms. Raises PermissionDeniedError for a role that may
+    not import, ValidationError for an unknown region, ImportFileError (with the line,
+    column or value) when the file cannot be imported; nothing is stored then.
     """
     _check_role(role)
+    region = region.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError({"region": [f"{region!r} is not a two-letter region such as US or GB"]})
     check_size(len(data))
     parsed = read_csv(data, filename)
     existing = list(session.scalars(select(PropertyDefinition.key)))
@@ -139,6 +144,7 @@ def describe_import(session: Session, job: ImportJob, columns: bool = True) -> d
     description = {
         "id": job.id, "name": job.name, "filename": job.filename, "status": job.status,
         "encoding": info["encoding"], "delimiter": info["delimiter"], "rows": job.total_rows,
+        "region": job.region,
         "notes": info["notes"], "created_by": job.created_by,
         "progress": {"done": job.done_rows, "total": job.total_rows},
         "counts": {"created": job.created_count, "updated": job.updated_count,

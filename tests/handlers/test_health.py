@@ -35,3 +35,14 @@ def test_malformed_database_url_stops_start_up_naming_it():
 def test_malformed_setting_is_named(name, value):
     with pytest.raises(ConfigError, match=name):
         load_config({name: value})
+
+
+def test_missing_model_leaves_rules_on_and_health_says_so(tmp_path):
+    app = create_app(make_config(f"sqlite:///{tmp_path / 'c.db'}",
+                                 spacy_model="no_such_model_package"))
+    status = app.test_client().get("/health").json["name_capture"]
+    assert status["loaded"] is False and status["mode"] == "rules only"
+    assert "no_such_model_package" in status["model"] and status["error"]
+    from nlp.name_capture import extract_caller_name
+
+    assert extract_caller_name("hi, my name is Dana Whitfield") == "Dana Whitfield"
