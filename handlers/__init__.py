@@ -7,8 +7,9 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every channel's blueprint on `app`."""
-    from handlers import api, api_imports, health
+    from handlers import api, api_imports, chat, health
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(api_imports.blueprint)
+    chat.register(app)
