@@ -7,9 +7,10 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register every channel's blueprint on `app`."""
-    from handlers import api, api_imports, chat, health
+    from handlers import api, api_imports, chat, health, twilio_common
 
     app.register_blueprint(health.blueprint)
     app.register_blueprint(api.blueprint)
     app.register_blueprint(api_imports.blueprint)
     chat.register(app)
+    twilio_common.register(app)
