@@ -13,4 +13,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(api.blueprint)
     app.register_blueprint(api_imports.blueprint)
     chat.register(app)
+    from handlers import meta
+
+    app.register_blueprint(meta.blueprint)
     twilio_common.register(app)
