@@ -42,7 +42,8 @@ def enqueue(func: Callable, *args, queue: str = "default", retries: int = 3,
     from rq import Callback, Queue, Retry
 
     job = Queue(queue, connection=connection).enqueue(
-        func, *args, retry=Retry(max=retries, interval=[1, 5, 30][:retries] or None),
+        # No retry interval: a delayed retry needs a worker running RQ's scheduler.
+        func, *args, retry=Retry(max=retries),
         job_timeout=timeout, failure_ttl=7 * 24 * 3600,
         on_failure=Callback(on_failure) if on_failure else None,
     )
