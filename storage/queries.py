@@ -18,6 +18,11 @@ from storage.models import (
 )
 
 
+# Identities are listed phone first, then email, then the channels.
+_KIND_ORDER = {kind: n for n, kind in enumerate(
+    ("phone", "email", "whatsapp", "facebook", "instagram", "chat"))}
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -88,6 +93,8 @@ def contact_summaries(session: Session, ids: list[int]) -> list[dict]:
         .where(ContactTag.contact_id.in_(ids)).order_by(Tag.name)
     ):
         tags[cid].append(name)
+    for listed in identities.values():
+        listed.sort(key=lambda identity: _KIND_ORDER.get(identity["kind"], len(_KIND_ORDER)))
     return [
         {"id": i, "name": contacts[i].name, "name_source": contacts[i].name_source,
          "company": contacts[i].company, "identities": identities[i], "tags": tags[i]}
