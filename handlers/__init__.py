@@ -17,3 +17,6 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(meta.blueprint)
     twilio_common.register(app)
+    from handlers import slack
+
+    slack.register(app)
