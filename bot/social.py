@@ -203,8 +203,8 @@ def _request_profiles(session: Session, senders: dict[tuple[str, str], int]) -> 
         except ProfileUnavailableError as error:
             # Embedded mode runs the job here: the webhook still gets its 200, and the
             # sender's next message asks again (the contact is still unnamed).
-            logger.warning("profile of %s sender %s not fetched: %s", channel,
-                           _masked(sender_id), error)
+            logger.info("profile of %s sender %s will be asked for again with their next "
+                        "message (%s)", channel, _masked(sender_id), error)
     return asked
 
 
@@ -277,10 +277,10 @@ def _profile_name(profile: dict) -> str | None:
 
 
 def profile_failed(job, _connection, _type, value, _traceback) -> None:
-    """RQ failure callback: a profile fetch gave up after its retries."""
+    """Failure callback: on RQ, a profile fetch that spent its retries; in-process, a failed one.
+    The contact stays unnamed and the sender's next message asks again."""
     channel, sender_id = job.args[0], job.args[1]
-    logger.warning("profile of %s sender %s gave up after retries: %s", channel,
-                   _masked(sender_id), value)
+    logger.warning("profile fetch of %s sender %s failed: %s", channel, _masked(sender_id), value)
 
 
 def _masked(value: str) -> str:
