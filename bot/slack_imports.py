@@ -1,8 +1,8 @@
-"""Use cases of the Slack import conversation: deliveries acted on once, the upload gate."""
+"""Use cases of the Slack conversations: events acted on once, the upload gate."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import PurePath
 
 from sqlalchemy.orm import Session
@@ -19,25 +19,20 @@ CSV_MIMETYPES = frozenset({"text/csv", "text/plain", "application/csv", "text/ta
 CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 
 
-def first_delivery(session: Session, key: str) -> bool:
-    """True the first time `key` (an event id, a file id) is seen; False for a retry or a twin."""
-    claimed = claim_delivery(session, key)
+def claim_event(session: Session, event_id: str | None,
+                file_ids: Sequence[str] = ()) -> list[str] | None:
+    """Claim a Slack event, and the files it shares, before acting on it.
+
+    Returns None when the event was delivered before (Slack's retry, X-Slack-Retry-Num);
+    otherwise the ids of its files that no other event claimed first (Slack announces one
+    upload twice: a message with files, and file_shared).
+    """
+    if event_id and not claim_delivery(session, f"slack-event:{event_id}"):
+        session.commit()
+        return None
+    claimed = [file_id for file_id in file_ids if claim_delivery(session, f"slack-file:{file_id}")]
     session.commit()
     return claimed
-
-
-def begin_upload(session: Session, file_id: str, user_id: str,
-                 admins: Collection[str]) -> str | None:
-    """Claim an uploaded file for one import and check its uploader may import.
-
-    Returns the uploader's role, or None when the file was claimed before (a retried event,
-    or the twin event Slack sends for the same upload). Raises PermissionDeniedError when
-    the uploader is neither importer nor admin; the file is claimed all the same, so the
-    refusal is said once.
-    """
-    if not first_delivery(session, f"slack-file:{file_id}"):
-        return None
-    return require_importer(session, user_id, admins)
 
 
 def require_importer(session: Session, user_id: str, admins: Collection[str]) -> str:

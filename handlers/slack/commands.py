@@ -85,7 +85,7 @@ def _find(command: Command, asker: Asker, _client: WebClient) -> None:
     query = str(command.fields["query"])
     with runtime.new_session() as session:
         result = directory.find_contacts(session, query, runtime.current().config.default_region)
-    asker.reply(text=f"{result['total']} contacts found",
+    asker.reply(text=f"Contacts matching {query}",
                 blocks=blocks.contact_list_blocks(result, query))
 
 

@@ -6,7 +6,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import runtime
-from bot.slack_imports import first_delivery
+from bot.slack_imports import claim_event
 from handlers.slack.commands import Asker, run_command
 from handlers.slack.uploads import file_uploaded
 from handlers.slack.web import telling
@@ -17,8 +17,26 @@ _HANDLED_SUBTYPES = (None, "file_share")
 
 
 def register(bolt: App) -> None:
+    bolt.middleware(deduplicate_deliveries)
     bolt.event("message")(ack=acknowledge_event, lazy=[direct_message])
     bolt.event("file_shared")(ack=acknowledge_event, lazy=[file_shared])
+
+
+def deduplicate_deliveries(body: dict, context, next, response):
+    """Claim each event and its files before the ack, so a retried event (same event_id) or
+    the twin event of one upload is answered 200 and runs no listener."""
+    event = body.get("event") if body.get("type") == "event_callback" else None
+    if event is None:
+        return next()
+    if not _for_the_bot(event):
+        return response
+    files = _shared_files(event)
+    with runtime.new_session() as session:
+        claimed = claim_event(session, body.get("event_id"), files)
+    if claimed is None or (files and not claimed):
+        return response
+    context["claimed_files"] = claimed
+    return next()
 
 
 def acknowledge_event(ack) -> None:
@@ -26,36 +44,37 @@ def acknowledge_event(ack) -> None:
     ack()
 
 
-def direct_message(body: dict, event: dict, client: WebClient) -> None:
+def direct_message(event: dict, context, client: WebClient) -> None:
     """A DM to the bot: files start an import, text is a command in plain words."""
-    if (event.get("channel_type") != "im" or event.get("bot_id") or not event.get("user")
-            or event.get("subtype") not in _HANDLED_SUBTYPES or not _first(body)):
-        return
     channel, user = event["channel"], event["user"]
     with telling(client, channel):
         if event.get("files"):
-            for shared in event["files"]:
-                file_uploaded(client, user, channel, shared["id"])
+            for file_id in context.get("claimed_files", []):
+                file_uploaded(client, user, channel, file_id)
             return
         asker = Asker(user_id=user, channel=channel,
                       reply=lambda **kw: client.chat_postMessage(channel=channel, **kw))
         run_command(parse_command(event.get("text") or ""), asker, client)
 
 
-def file_shared(body: dict, event: dict, client: WebClient) -> None:
-    """A file shared in a DM with the bot (Slack also sends a message event; one of the two
-    wins the file's claim)."""
-    channel = event.get("channel_id") or ""
-    if not channel.startswith("D") or not _first(body):
-        return
+def file_shared(event: dict, client: WebClient) -> None:
+    """A file shared in a DM with the bot; the twin message event may have claimed it first."""
+    channel = event["channel_id"]
     with telling(client, channel):
         file_uploaded(client, event["user_id"], channel, event["file_id"])
 
 
-def _first(body: dict) -> bool:
-    """False for a retried delivery (X-Slack-Retry-Num) of an event already acted on."""
-    event_id = body.get("event_id")
-    if not event_id:
-        return True
-    with runtime.new_session() as session:
-        return first_delivery(session, f"slack-event:{event_id}")
+def _for_the_bot(event: dict) -> bool:
+    """A person's message in a DM with the bot, or a file shared in a DM."""
+    if event.get("type") == "message":
+        return (event.get("channel_type") == "im" and bool(event.get("user"))
+                and not event.get("bot_id") and event.get("subtype") in _HANDLED_SUBTYPES)
+    if event.get("type") == "file_shared":
+        return str(event.get("channel_id") or "").startswith("D") and bool(event.get("file_id"))
+    return False
+
+
+def _shared_files(event: dict) -> list[str]:
+    if event.get("type") == "file_shared":
+        return [event["file_id"]]
+    return [shared["id"] for shared in event.get("files") or [] if shared.get("id")]

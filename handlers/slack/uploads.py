@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 def file_uploaded(client: WebClient, user_id: str, channel: str, file_id: str) -> None:
-    """Import the file `file_id` that `user_id` shared in the DM `channel`, once.
+    """Import the file `file_id` that `user_id` shared in the DM `channel` (claimed once).
 
     The uploader's role and the file's size and type (from files.info) are checked before a
     byte is downloaded; the answer is the detected format and the suggested mapping.
@@ -27,12 +27,10 @@ def file_uploaded(client: WebClient, user_id: str, channel: str, file_id: str) -
     config = runtime.current().config
     with runtime.new_session() as session:
         try:
-            role = slack_imports.begin_upload(session, file_id, user_id, config.slack_admins)
+            role = slack_imports.require_importer(session, user_id, config.slack_admins)
         except PermissionDeniedError as error:
             tell(client, channel, f"⛔ {error}. I did not download the file.")
             return
-    if role is None:
-        return  # a retried event, or the twin event of the same upload
     info = client.files_info(file=file_id)["file"]
     name = info.get("name") or info.get("title") or file_id
     try:
