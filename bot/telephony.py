@@ -13,6 +13,7 @@ from bot.errors import InvalidValueError
 from bot.normalize import normalize_phone
 from bot.records import ContactInput
 from nlp.name_capture import capture_name
+from storage.calls import insert_known_sender_message
 
 PROVIDER = "twilio"
 # Twilio's stand-ins for a withheld caller ID: ANONYMOUS, RESTRICTED, BLOCKED, UNKNOWN and
@@ -124,18 +125,24 @@ def inbound_sms(session: Session, sms: InboundSms, config: Config) -> SmsResult:
     Sender ids and short codes become no contact: the message is kept in a conversation
     without a contact. `reply` is config.first_contact_reply when this message created
     the contact, else None (also for a duplicate delivery). Commits once.
+
+    A known sender whose message changes nothing about the contact (no name in it) and
+    who has an open conversation is stored in one statement on PostgreSQL; everything
+    else goes through bot.conversations.record_message and the contact write path.
     """
     sender = classify_sender(sms.sender, config.default_region)
     channel = "whatsapp" if sender.kind == "whatsapp" else "sms"
     name = introduced_name(sms.body) if sender.is_contact else None
     data = sender_input(sender, config.channel_tags.get(channel), name)
-    details: dict = {"from": sms.sender, "to": sms.to}
-    if sms.account_sid:
-        details["account_sid"] = sms.account_sid
-    if sms.media:
-        details["media"] = sms.media
-    if not sender.is_contact:
-        details["sender_kind"] = sender.kind
+    details = _sms_details(sms, sender)
+    if data is not None and name is None:
+        known = insert_known_sender_message(session, (sender.kind, sender.value), channel,
+                                            PROVIDER, sms.message_sid, sms.body or None, details)
+        if known is not None:
+            session.commit()
+            if known.message_id is None:
+                return SmsResult(True, sender.kind, None, None, None)
+            return SmsResult(False, sender.kind, known.contact_id, "unchanged", None)
     recorded = record_message(
         session, sender=data, source=channel, channel=channel, provider=PROVIDER,
         provider_message_id=sms.message_sid, body=sms.body or None, details=details,
@@ -145,6 +152,17 @@ def inbound_sms(session: Session, sms: InboundSms, config: Config) -> SmsResult:
     contact_id = recorded.contact.contact_id if recorded.contact else None
     reply = config.first_contact_reply if outcome == "created" else None
     return SmsResult(recorded.duplicate, sender.kind, contact_id, outcome, reply or None)
+
+
+def _sms_details(sms: InboundSms, sender: Sender) -> dict:
+    details: dict = {"from": sms.sender, "to": sms.to}
+    if sms.account_sid:
+        details["account_sid"] = sms.account_sid
+    if sms.media:
+        details["media"] = sms.media
+    if not sender.is_contact:
+        details["sender_kind"] = sender.kind
+    return details
 
 
 def introduced_name(text: str) -> str | None:

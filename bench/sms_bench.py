@@ -1,0 +1,251 @@
+"""SMS webhook throughput: gunicorn (2 workers) on a fresh PostgreSQL database, signed posts.
+
+Starts `gunicorn -w 2 wsgi:app` with DATABASE_URL pointing at a database this script creates
+(dropped again at the end), then sends a fixed number of signed Twilio Messaging webhooks
+from this process over 8 concurrent connections on 127.0.0.1 — new and returning senders
+mixed, some introducing themselves — and prints requests/s and p50/p99 latency.
+
+    .venv/bin/python bench/sms_bench.py [--requests 3000] [--senders 1000] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+import phonenumbers
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from twilio.request_validator import RequestValidator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TOKEN = "bench-twilio-token"
+PUBLIC_BASE = "https://contacts.bench.test"
+TEXTS = ("Do you open on Sundays?", "Running 10 minutes late, sorry", "Can I move my "
+         "appointment to Friday?", "Thanks!", "Is the blue one still in stock?")
+INTRODUCTIONS = ("hi it's {name}, is my order ready?", "Hello, this is {name}. Call me back?",
+                 "my name is {name} and I'd like a quote")
+NAMES = ("Dana Whitfield", "Marcus Lee", "Ana Garcia", "Pat O'Brien", "Priya Natarajan")
+
+
+def main() -> None:
+    args = _arguments()
+    database_url = _create_database()
+    server = None
+    try:
+        _migrate(database_url)
+        port = _free_port()
+        server = _start_gunicorn(database_url, port, args.workers)
+        _wait_until_up(port, server)
+        requests = _payloads(args.requests, args.senders, args.seed, args.intro_share)
+        _warm_up(port, args.concurrency)
+        latencies, statuses, elapsed = _run(port, requests, args.concurrency)
+        _report(args, latencies, statuses, elapsed, database_url)
+    finally:
+        if server is not None:
+            _stop(server)
+        _drop_database(database_url)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--senders", type=int, default=1000,
+                        help="distinct numbers; the rest of the requests are returning senders")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--intro-share", type=float, default=0.1,
+                        help="share of messages in which the sender introduces themself")
+    parser.add_argument("--seed", type=int, default=7)
+    return parser.parse_args()
+
+
+def _create_database() -> str:
+    name = f"contacts_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str) -> None:
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _migrate(url: str) -> None:
+    # Migrate once here: two workers migrating a fresh database at the same moment would race.
+    from storage.db import make_engine, upgrade_schema
+
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url, "AUTO_MIGRATE": "true",
+           "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": PUBLIC_BASE}
+    env.pop("REDIS_URL", None)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    return subprocess.Popen(
+        [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         "wsgi:app"], cwd=ROOT, env=env, start_new_session=True,
+    )
+
+
+def _wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            status, _ = _post(port, "/health", b"", {})
+        except OSError:
+            time.sleep(0.2)
+            continue
+        if status in (200, 405, 503):
+            return
+    raise SystemExit("gunicorn did not answer within a minute")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def _valid_numbers(count: int, rng: random.Random) -> list[str]:
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        area = rng.choice(["415", "646", "312", "617", "206"])
+        candidate = f"+1{area}{rng.randint(2000000, 9999999)}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(candidate)):
+            numbers.add(candidate)
+    return sorted(numbers)
+
+
+def _payloads(total: int, senders: int, seed: int, intro_share: float = 0.1) -> list[tuple]:
+    """Signed (body, headers) pairs: every sender once, then returning senders at random."""
+    rng = random.Random(seed)
+    numbers = _valid_numbers(senders, rng)
+    order = numbers + [rng.choice(numbers) for _ in range(max(total - senders, 0))]
+    rng.shuffle(order)
+    validator = RequestValidator(TOKEN)
+    payloads = []
+    for n, sender in enumerate(order[:total]):
+        if rng.random() < intro_share:
+            body = rng.choice(INTRODUCTIONS).format(name=rng.choice(NAMES))
+        else:
+            body = rng.choice(TEXTS)
+        payloads.append(_signed(validator, sender, body, f"SM{uuid.UUID(int=n + 1).hex}"))
+    return payloads
+
+
+def _signed(validator: RequestValidator, sender: str, body: str, message_sid: str) -> tuple:
+    params = {"MessageSid": message_sid, "SmsMessageSid": message_sid,
+              "AccountSid": "AC" + "b" * 32, "From": sender, "To": "+14155550100",
+              "Body": body, "NumMedia": "0",
+              "NumSegments": "1", "SmsStatus": "received", "ApiVersion": "2010-04-01"}
+    signature = validator.compute_signature(PUBLIC_BASE + "/twilio/sms", params)
+    return urlencode(params).encode(), {"X-Twilio-Signature": signature}
+
+
+def _warm_up(port: int, concurrency: int) -> None:
+    """Untimed: a few requests per connection, so each worker has its pool and name model."""
+    validator = RequestValidator(TOKEN)
+    warm = [_signed(validator, "+16175550123", INTRODUCTIONS[0].format(name="Dana Whitfield"),
+                    f"SM{uuid.uuid4().hex}") for _ in range(concurrency * 4)]
+    _run(port, warm, concurrency)
+
+
+def _post(port: int, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", path, body, {
+            "Content-Type": "application/x-www-form-urlencoded", **headers})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def _run(port: int, payloads: list[tuple], concurrency: int):
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    cursor = iter(range(len(payloads)))
+
+    def client() -> None:
+        while True:
+            with lock:
+                index = next(cursor, None)
+            if index is None:
+                return
+            body, headers = payloads[index]
+            started = time.perf_counter()
+            status, _ = _post(port, "/twilio/sms", body, headers)
+            took = time.perf_counter() - started
+            with lock:
+                latencies.append(took)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses, time.perf_counter() - started
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, int(round(share * len(ordered) + 0.5)) - 1))]
+
+
+def _report(args, latencies, statuses, elapsed, database_url) -> None:
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        contacts = connection.execute(text("SELECT count(*) FROM contacts")).scalar()
+        messages = connection.execute(text("SELECT count(*) FROM messages")).scalar()
+    engine.dispose()
+    print(f"requests     {len(latencies)} ({args.senders} senders, {args.concurrency} connections,"
+          f" {args.workers} gunicorn workers)")
+    print(f"statuses     {dict(sorted(statuses.items()))}")
+    print(f"throughput   {len(latencies) / elapsed:.0f} requests/s over {elapsed:.2f} s")
+    print(f"latency ms   p50 {_percentile(latencies, 0.50) * 1000:.1f}  "
+          f"p99 {_percentile(latencies, 0.99) * 1000:.1f}  "
+          f"max {max(latencies) * 1000:.1f}  mean {statistics.fmean(latencies) * 1000:.1f}")
+    print(f"stored       {contacts} contacts (+1 warm-up), {messages} messages "
+          f"(incl. {args.concurrency * 4} warm-up)")
+
+
+if __name__ == "__main__":
+    main()
