@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot import runtime
@@ -22,19 +22,19 @@ def register(bolt: App) -> None:
     bolt.event("file_shared")(ack=acknowledge_event, lazy=[file_shared])
 
 
-def deduplicate_deliveries(body: dict, context, next, response):
+def deduplicate_deliveries(body: dict, context, next) -> BoltResponse | None:
     """Claim each event and its files before the ack, so a retried event (same event_id) or
     the twin event of one upload is answered 200 and runs no listener."""
     event = body.get("event") if body.get("type") == "event_callback" else None
     if event is None:
         return next()
     if not _for_the_bot(event):
-        return response
+        return BoltResponse(status=200, body="")
     files = _shared_files(event)
     with runtime.new_session() as session:
         claimed = claim_event(session, body.get("event_id"), files)
     if claimed is None or (files and not claimed):
-        return response
+        return BoltResponse(status=200, body="")  # acknowledged: Slack stops retrying
     context["claimed_files"] = claimed
     return next()
 

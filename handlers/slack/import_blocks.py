@@ -15,6 +15,7 @@ CLOSE = "import_close"
 TARGET = "target"
 MAX_MODAL_COLUMNS = 98  # a modal holds 100 blocks; one is the explanation
 PREVIEW_ROWS = 5
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _GROUPS = (("Contact fields", lambda v: not v.startswith(("property:", "new_property:", "skip"))),
            ("Custom properties", lambda v: v.startswith("property:")),
            ("New property", lambda v: v.startswith("new_property:")),
@@ -35,9 +36,10 @@ def column_label(column: dict, label: str) -> str:
 
 def mapping_blocks(description: dict, labels: list[str]) -> list[dict]:
     """The detected format and the suggested target of every column, with Confirm / Edit."""
+    delimiter = _DELIMITERS.get(description["delimiter"], description["delimiter"])
     blocks = [section(f"*{escape(description['filename'] or 'Your file')}* — "
                       f"{description['rows']:,} rows · {description['encoding']} · "
-                      f"{description['delimiter']}-separated\n*Suggested mapping:*")]
+                      f"{delimiter}-separated\n*Suggested mapping:*")]
     lines = [column_label(c, lbl) for c, lbl in zip(description["columns"], labels, strict=True)]
     for start in range(0, len(lines), 20):
         blocks.append(section("\n".join(lines[start:start + 20])))

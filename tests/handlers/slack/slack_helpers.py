@@ -149,7 +149,9 @@ def _handler_for(fake: FakeSlack):
             call = Call(_method_of(parts.path), parts.path, headers,
                         _data_of(parts.query, headers.get("content-type", ""), raw), raw)
             answer = fake.answer(call)
-            body = answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
+            body = answer.body
+            if not isinstance(body, bytes):
+                body = json.dumps(body).encode()
             self.send_response(answer.status)
             content_type = "application/json" if isinstance(answer.body, dict) else "text/plain"
             for name, value in {"Content-Type": content_type, **answer.headers}.items():
