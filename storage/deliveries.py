@@ -14,5 +14,7 @@ def claim_delivery(session: Session, key: str) -> bool:
     An insert that skips on conflict, so two concurrent deliveries cannot both win.
     """
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ProcessedEvent).values(key=key[:200], created_at=utcnow())
-    return bool(session.execute(statement.on_conflict_do_nothing(index_elements=["key"])).rowcount)
+    statement = (dialect.insert(ProcessedEvent).values(key=key[:200], created_at=utcnow())
+                 .on_conflict_do_nothing(index_elements=["key"]).returning(ProcessedEvent.key))
+    # RETURNING, not rowcount: psycopg reports -1 rows for an insert that skipped.
+    return session.execute(statement).scalar() is not None

@@ -78,10 +78,11 @@ class FakeSlack:
         with self._lock:
             return [call for call in self.calls if call.method == method]
 
-    def wait_for(self, method: str, count: int = 1, where=None) -> list[Call]:
+    def wait_for(self, method: str, count: int = 1, where=None,
+                 seconds: float = WAIT_SECONDS) -> list[Call]:
         """Wait until `count` calls of `method` (matching `where`) are recorded; the bot's
-        listeners run in threads after the ack. Fails after WAIT_SECONDS."""
-        deadline = time.monotonic() + WAIT_SECONDS
+        listeners run in threads after the ack. Fails after `seconds`."""
+        deadline = time.monotonic() + seconds
         while True:
             found = [c for c in self.calls_to(method) if where is None or where(c)]
             if len(found) >= count:
