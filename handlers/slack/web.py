@@ -76,17 +76,25 @@ def tell(client: WebClient, channel: str, text: str, blocks: list[dict] | None =
 
 @contextmanager
 def telling(client: WebClient, channel: str | None):
-    """Run slow work after the ack: a domain error is told to the user; a Web API failure is
-    told and logged, then re-raised so Bolt's error handler records it too."""
+    """Run slow work after the ack (where Bolt's error handler does not reach): a domain error
+    is told to the user; a Web API failure is told in words, anything else generically; both
+    are logged with their traceback and re-raised (Bolt and RQ record them too)."""
     try:
         yield
     except ContactsError as error:
         if channel is None:
             raise
         tell(client, channel, f"⚠️ {error}")
-    except (SlackApiError, DownloadError) as error:
+    except Exception as error:
         logger.exception("Slack work failed")
         if channel is not None:
-            text = explain(error) if isinstance(error, SlackApiError) else f"⚠️ {error}"
-            tell(client, channel, text)
+            tell(client, channel, _failure_text(error))
         raise
+
+
+def _failure_text(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return explain(error)
+    if isinstance(error, DownloadError):
+        return f"⚠️ {error}"
+    return "⚠️ Something went wrong on our side; it has been logged. Please try again."

@@ -113,8 +113,8 @@ def test_edited_mapping_is_saved_and_the_preview_replaces_the_message(slack, fak
     assert mapping[18] == "skip" and mapping[20] == "tags"
 
 
-def test_whole_conversation_names_runs_and_reports_with_the_error_file(slack, fake_slack,
-                                                                       sessions):
+def run_to_results(slack, fake_slack, sessions):
+    """Upload, confirm, name with consent; return the import id and the results message."""
     share_file(slack, fake_slack)
     import_id = import_id_of(mapping_message(fake_slack))
     slack.click("import_confirm_mapping", import_id, ts=MAPPING_TS)
@@ -128,8 +128,12 @@ def test_whole_conversation_names_runs_and_reports_with_the_error_file(slack, fa
     assert imports(sessions)[0].status == "uploaded"
 
     assert slack.submit(view, _name_state("Spring expo", accepted=True)).data == b""
-    results = fake_slack.wait_for("chat.update", where=lambda c: c.data["text"] ==
-                                  "Import done")[0]
+    return import_id, fake_slack.wait_for("chat.update", where=lambda c: c.data["text"] ==
+                                          "Import done")[0]
+
+
+def test_named_import_runs_and_reports_counts_and_the_error_file(slack, fake_slack, sessions):
+    import_id, results = run_to_results(slack, fake_slack, sessions)
     [job] = imports(sessions)
     assert job.status == "done" and job.name == "Spring expo" and job.failed_count == 4
     text = json.dumps(blocks_of(results), ensure_ascii=False)
@@ -150,8 +154,13 @@ def test_whole_conversation_names_runs_and_reports_with_the_error_file(slack, fa
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Contact)) == job.created_count
 
+
+def test_results_buttons_list_contacts_start_over_and_close(slack, fake_slack, sessions):
+    import_id, _results = run_to_results(slack, fake_slack, sessions)
+    [job] = imports(sessions)
     slack.click("import_view_contacts", import_id, ts=MAPPING_TS)
     listed = fake_slack.wait_for("chat.postMessage", where=lambda c: c.data.get("thread_ts"))[0]
+    assert listed.data["thread_ts"] == MAPPING_TS
     assert f"{job.created_count} contacts match *import #{import_id}*" in json.dumps(
         blocks_of(listed), ensure_ascii=False)
     slack.click("import_another", import_id, ts=MAPPING_TS)

@@ -20,7 +20,7 @@ from storage.models import ImportJob
 from tests import services
 from tests.conftest import _empty_tables, make_config
 from tests.handlers.slack.conftest import SECRET
-from tests.handlers.slack.slack_helpers import SlackSender, blocks_of, opened_view
+from tests.handlers.slack.slack_helpers import Call, SlackSender, blocks_of, opened_view
 from tests.handlers.slack.test_import_conversation import mapping_message, share_file
 
 # Bounded wait for the worker to start, import and report, generous for a busy machine.
@@ -50,6 +50,25 @@ def _worker(database_url: str, redis_url: str, slack_url: str) -> subprocess.Pop
     )
 
 
+def _converse(slack: SlackSender, fake_slack) -> Call:
+    """Upload, confirm the mapping, name the import with consent; wait for the results."""
+    share_file(slack, fake_slack)
+    import_id = blocks_of(mapping_message(fake_slack))[-1]["elements"][0]["value"]
+    slack.click("import_confirm_mapping", import_id)
+    fake_slack.wait_for("chat.update")
+    slack.click("import_name_open", import_id)
+    view = opened_view(fake_slack.wait_for("views.open")[0])
+    submitted = slack.submit(view, {
+        "import_name": {"value": {"type": "plain_text_input", "value": "HubSpot export"}},
+        "disclosure": {"accept": {"type": "checkboxes", "selected_options": [
+            {"text": {"type": "mrkdwn", "text": "agreed"}, "value": "accepted"}]}}})
+    assert submitted.status_code == 200 and submitted.data == b""
+    results = fake_slack.wait_for("chat.update", where=lambda c: c.data["text"] ==
+                                  "Import done", seconds=WORKER_SECONDS)[0]
+    fake_slack.wait_for("files.completeUploadExternal", seconds=WORKER_SECONDS)
+    return results
+
+
 @pytest.mark.integration
 def test_hubspot_export_imported_through_slack_by_an_rq_worker(postgres_url, redis_url,
                                                                fake_slack):
@@ -60,20 +79,7 @@ def test_hubspot_export_imported_through_slack_by_an_rq_worker(postgres_url, red
     slack = SlackSender(app.test_client(), SECRET, fake_slack)
     worker = _worker(postgres_url, redis_url, fake_slack.base_url)
     try:
-        share_file(slack, fake_slack)
-        import_id = blocks_of(mapping_message(fake_slack))[-1]["elements"][0]["value"]
-        slack.click("import_confirm_mapping", import_id)
-        fake_slack.wait_for("chat.update")
-        slack.click("import_name_open", import_id)
-        view = opened_view(fake_slack.wait_for("views.open")[0])
-        submitted = slack.submit(view, {
-            "import_name": {"value": {"type": "plain_text_input", "value": "HubSpot export"}},
-            "disclosure": {"accept": {"type": "checkboxes", "selected_options": [
-                {"text": {"type": "mrkdwn", "text": "agreed"}, "value": "accepted"}]}}})
-        assert submitted.status_code == 200 and submitted.data == b""
-        results = fake_slack.wait_for("chat.update", where=lambda c: c.data["text"] ==
-                                      "Import done", seconds=WORKER_SECONDS)[0]
-        fake_slack.wait_for("files.completeUploadExternal", seconds=WORKER_SECONDS)
+        results = _converse(slack, fake_slack)
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait()
