@@ -126,3 +126,18 @@ def test_messages_from_bots_and_channels_are_ignored(slack, fake_slack):
     slack.dm("help")
     fake_slack.wait_for("chat.postMessage")
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_retried_dm_is_acted_on_once(slack, fake_slack, sessions):
+    event = {"type": "message", "channel_type": "im", "channel": "DADMIN", "user": "UADMIN",
+             "text": "add Jane Doe jane@example.com", "ts": "1700000001.000100"}
+    assert slack.event(event, event_id="EvADD").status_code == 200
+    fake_slack.wait_for("chat.postMessage")
+    assert slack.event(event, event_id="EvADD", retry=1).status_code == 200
+    # The retry is recognised before the ack, so no listener runs for it; a later DM's reply
+    # is the next and only other message.
+    slack.dm("help")
+    replies = fake_slack.wait_for("chat.postMessage", 2)
+    assert len(replies) == 2 and replies[1].data["text"] == "What I can do"
+    with sessions() as session:
+        assert len(session.scalars(select(Contact)).all()) == 1

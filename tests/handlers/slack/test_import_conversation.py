@@ -125,6 +125,9 @@ def run_to_results(slack, fake_slack, sessions):
 
     unticked = slack.submit(view, _name_state("Spring expo", accepted=False))
     assert list(unticked.json["errors"]) == ["disclosure"]
+    assert "agreed to be contacted" in unticked.json["errors"]["disclosure"]
+    unnamed = slack.submit(view, _name_state("   ", accepted=True))
+    assert list(unnamed.json["errors"]) == ["import_name"]
     assert imports(sessions)[0].status == "uploaded"
 
     assert slack.submit(view, _name_state("Spring expo", accepted=True)).data == b""
