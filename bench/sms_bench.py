@@ -5,7 +5,7 @@ Starts `gunicorn -w 2 wsgi:app` with DATABASE_URL pointing at a database this sc
 from this process over 8 concurrent connections on 127.0.0.1 — new and returning senders
 mixed, some introducing themselves — and prints requests/s and p50/p99 latency.
 
-    .venv/bin/python bench/sms_bench.py [--requests 3000] [--senders 1000] [--concurrency 8]
+    .venv/bin/python bench/sms_bench.py [--requests 3000] [--senders 1000] [--baseline]
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
 
-ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(ROOT))
 
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -45,21 +46,52 @@ NAMES = ("Dana Whitfield", "Marcus Lee", "Ana Garcia", "Pat O'Brien", "Priya Nat
 
 def main() -> None:
     args = _arguments()
+    requests = _payloads(args.requests, args.senders, args.seed, args.intro_share)
+    if args.baseline:
+        _bench("baseline: one PostgreSQL upsert per request", "sms_bench:baseline_app",
+               BENCH_DIR, requests, args)
+    _bench("POST /twilio/sms", "wsgi:app", ROOT, requests, args)
+
+
+def _bench(title: str, app: str, cwd: Path, requests: list[tuple], args) -> None:
     database_url = _create_database()
     server = None
     try:
         _migrate(database_url)
         port = _free_port()
-        server = _start_gunicorn(database_url, port, args.workers)
+        server = _start_gunicorn(database_url, port, args.workers, app, cwd)
         _wait_until_up(port, server)
-        requests = _payloads(args.requests, args.senders, args.seed, args.intro_share)
         _warm_up(port, args.concurrency)
+        cpu_before = _worker_cpu(server.pid)
         latencies, statuses, elapsed = _run(port, requests, args.concurrency)
-        _report(args, latencies, statuses, elapsed, database_url)
+        cpu = _worker_cpu(server.pid) - cpu_before
+        print(f"== {title}")
+        _report(args, latencies, statuses, elapsed, cpu, database_url)
     finally:
         if server is not None:
             _stop(server)
         _drop_database(database_url)
+
+
+def baseline_app(environ, start_response):
+    """The reference endpoint: parse the form, one upsert, a fixed TwiML reply (--baseline)."""
+    from urllib.parse import parse_qs
+
+    global _baseline_engine
+    if _baseline_engine is None:
+        _baseline_engine = create_engine(os.environ["DATABASE_URL"])
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    form = parse_qs(environ["wsgi.input"].read(length).decode())
+    with _baseline_engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO bench_senders (sender, messages) VALUES (:sender, 1) "
+            "ON CONFLICT (sender) DO UPDATE SET messages = bench_senders.messages + 1"),
+            {"sender": form.get("From", [""])[0]})
+    start_response("200 OK", [("Content-Type", "text/xml")])
+    return [b'<?xml version="1.0" encoding="UTF-8"?><Response />']
+
+
+_baseline_engine = None
 
 
 def _arguments() -> argparse.Namespace:
@@ -72,6 +104,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--intro-share", type=float, default=0.1,
                         help="share of messages in which the sender introduces themself")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--baseline", action="store_true",
+                        help="first run the same load against a one-upsert endpoint, to read "
+                             "the figures against what this machine does at the moment")
     return parser.parse_args()
 
 
@@ -97,6 +132,9 @@ def _migrate(url: str) -> None:
 
     engine = make_engine(url)
     upgrade_schema(engine)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE bench_senders (sender text PRIMARY KEY, "
+                                "messages integer NOT NULL)"))
     engine.dispose()
 
 
@@ -106,14 +144,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start_gunicorn(database_url: str, port: int, workers: int) -> subprocess.Popen:
+def _start_gunicorn(database_url: str, port: int, workers: int, app: str,
+                    cwd: Path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "AUTO_MIGRATE": "true",
            "TWILIO_AUTH_TOKEN": TOKEN, "PUBLIC_BASE_URL": PUBLIC_BASE}
     env.pop("REDIS_URL", None)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     return subprocess.Popen(
         [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         "wsgi:app"], cwd=ROOT, env=env, start_new_session=True,
+         app], cwd=cwd, env=env, start_new_session=True,
     )
 
 
@@ -127,7 +166,7 @@ def _wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> 
         except OSError:
             time.sleep(0.2)
             continue
-        if status in (200, 405, 503):
+        if status in (200, 404, 405, 503):
             return
     raise SystemExit("gunicorn did not answer within a minute")
 
@@ -139,6 +178,20 @@ def _stop(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(server.pid, signal.SIGKILL)
         server.wait()
+
+
+def _worker_cpu(master: int) -> float:
+    """CPU seconds used so far by gunicorn's workers (user + system, from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0.0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def _valid_numbers(count: int, rng: random.Random) -> list[str]:
@@ -230,21 +283,21 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, int(round(share * len(ordered) + 0.5)) - 1))]
 
 
-def _report(args, latencies, statuses, elapsed, database_url) -> None:
+def _report(args, latencies, statuses, elapsed, cpu, database_url) -> None:
     engine = create_engine(database_url)
     with engine.connect() as connection:
         contacts = connection.execute(text("SELECT count(*) FROM contacts")).scalar()
         messages = connection.execute(text("SELECT count(*) FROM messages")).scalar()
     engine.dispose()
-    print(f"requests     {len(latencies)} ({args.senders} senders, {args.concurrency} connections,"
-          f" {args.workers} gunicorn workers)")
+    print(f"requests     {len(latencies)} ({args.senders} senders, {args.intro_share:.0%} "
+          f"introductions, {args.concurrency} connections, {args.workers} gunicorn workers)")
     print(f"statuses     {dict(sorted(statuses.items()))}")
     print(f"throughput   {len(latencies) / elapsed:.0f} requests/s over {elapsed:.2f} s")
     print(f"latency ms   p50 {_percentile(latencies, 0.50) * 1000:.1f}  "
           f"p99 {_percentile(latencies, 0.99) * 1000:.1f}  "
           f"max {max(latencies) * 1000:.1f}  mean {statistics.fmean(latencies) * 1000:.1f}")
-    print(f"stored       {contacts} contacts (+1 warm-up), {messages} messages "
-          f"(incl. {args.concurrency * 4} warm-up)")
+    print(f"worker CPU   {cpu / len(latencies) * 1000:.2f} ms per request")
+    print(f"stored       {contacts} contacts, {messages} messages (warm-up included)")
 
 
 if __name__ == "__main__":

@@ -82,7 +82,8 @@ def insert_known_sender_message(
     and writes no contact row."""
     if session.get_bind().dialect.name != "postgresql":
         return None
-    row = session.execute(_KNOWN_SENDER_MESSAGE, {
+    # A plain Core execution on the session's connection: no ORM entities are involved.
+    row = session.connection().execute(_KNOWN_SENDER_MESSAGE, {
         "kind": identity[0], "value": identity[1], "channel": channel, "provider": provider,
         "provider_message_id": provider_message_id, "direction": direction,
         "message_kind": kind, "body": body, "details": json.dumps(details),

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from sqlalchemy import func, select
+from twilio.request_validator import RequestValidator
 
 from bot import directory
 from bot.app import create_app
@@ -282,3 +283,21 @@ def test_fifty_concurrent_first_messages_from_one_new_number_make_one_contact(po
         assert session.scalar(select(func.count()).select_from(ContactEvent)
                               .where(ContactEvent.kind == "created")) == 1
     application.extensions["contacts_runtime"].engine.dispose()
+
+
+def test_a_signature_over_the_url_with_its_default_port_is_accepted(twilio, app):
+    response = twilio.post("/twilio/sms", sms_params(DANA, "hi"),
+                           signed_url="https://contacts.example.test:443/twilio/sms")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("algorithm", "status"), [("HMAC_SHA256", 200), ("HMAC_MD5", 403)])
+def test_the_signature_settings_header_names_the_algorithm(twilio, app, algorithm, status):
+    params = sms_params(DANA, "hi")
+    signature = RequestValidator("twilio-test-token").compute_signature(
+        "https://contacts.example.test/twilio/sms", params,
+        "HMAC_SHA256" if algorithm == "HMAC_MD5" else algorithm)
+    response = twilio.post("/twilio/sms", params, signature=signature, headers={
+        "X-Twilio-Webhooks-Signature-Settings": f"key=webhooks_sharedkey_1,algorithm={algorithm}"})
+    assert response.status_code == status
+    assert _counts(app)["messages"] == (1 if status == 200 else 0)
