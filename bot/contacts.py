@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from bot.errors import IdentityConflictError, ValidationError
-from bot.merge import combine_changes, empty_state, group_by_identity, merge_record
+from bot.matching import choose_contact, group_records, same_person
+from bot.merge import combine_changes, empty_state, merge_record
 from bot.records import ContactInput, PreparedContact, Problem, prepare_contact
 from storage import writes
 
@@ -73,7 +74,7 @@ def upsert_contacts(
     (unless commit=False, for a caller that adds its own rows to the transaction).
     """
     results, prepared = prepare_batch(inputs, region, strict)
-    write_prepared(session, prepared, results, source,
+    write_prepared(session, prepared, results, source, strict=strict,
                    property_types=property_types, import_id=import_id)
     if commit:
         session.commit()
@@ -103,14 +104,26 @@ def write_prepared(
     results: list[UpsertResult],
     source: str,
     *,
+    strict: bool = False,
     property_types: dict[str, str] | None = None,
     import_id: int | None = None,
 ) -> None:
-    """Resolve and write prepared records, filling in `results[index]`; does not commit."""
-    records = [record for _, record in prepared]
-    groups = [_Group([prepared[i] for i in members]) for members in group_by_identity(records)]
+    """Resolve and write prepared records, filling in `results[index]`; does not commit.
+
+    strict: an identity that belongs to another contact rejects the record (409 in the API);
+    otherwise it is left with its contact and the record is told (bot.matching).
+    """
+    members, dropped = group_records([record for _, record in prepared])
+    for position, (kind, value), holder in dropped:
+        other = results[prepared[holder][0]].ref
+        where = f" (line {other})" if isinstance(other, int) else ""
+        results[prepared[position][0]].problems.append(Problem(
+            kind, value, f"is also given for another person{where} with a different name and "
+                         "email; not added to this one"))
+    groups = [_Group([prepared[i] for i in group]) for group in members]
     for _ in range(_MAX_RACE_RETRIES):
-        groups = _apply(session, groups, results, source, property_types or {}, import_id)
+        groups = _apply(session, groups, results, source, strict, property_types or {},
+                        import_id)
         if not groups:
             return
     raise RuntimeError("identity claims kept racing; giving up after retries")
@@ -135,10 +148,11 @@ def upsert_contact(
     return result
 
 
-def _apply(session, groups, results, source, property_types, import_id) -> list[_Group]:
+def _apply(session, groups, results, source, strict, property_types, import_id) -> list[_Group]:
     owners = writes.find_identity_owners(session, [p for g in groups for p in g.identities])
-    live = _resolve(session, groups, owners, results)
-    states = writes.load_contact_states(session, [g.contact_id for g in live if g.contact_id])
+    targets = [r.contact_id for g in groups for _, r in g.members if r.contact_id is not None]
+    states = writes.load_contact_states(session, [*owners.values(), *targets])
+    live = [g for g in groups if _resolve(g, owners, states, results, strict)]
     for group in live:
         _merge_group(group, states, results)
     lost = _claim(session, live, source)
@@ -155,30 +169,55 @@ def _apply(session, groups, results, source, property_types, import_id) -> list[
     return retry
 
 
-def _resolve(session, groups, owners, results) -> list[_Group]:
-    """Give each group its existing contact; reject groups whose identities disagree."""
-    live: list[_Group] = []
-    rejected: list[tuple[_Group, list[tuple[str, str, int]]]] = []
-    for group in groups:
-        found = {(k, v, owners[(k, v)]) for k, v in group.identities if (k, v) in owners}
-        targets = {r.contact_id for _, r in group.members if r.contact_id is not None}
-        ids = {cid for _, _, cid in found} | targets
-        if len(ids) > 1:
-            rejected.append((group, sorted(found)))
-            continue
-        group.contact_id = ids.pop() if ids else None
-        live.append(group)
-    if rejected:
-        names = writes.contact_names(session, [cid for _, f in rejected for _, _, cid in f])
-        for group, found in rejected:
-            conflicts = [
-                {"kind": k, "value": v, "contact_id": cid, "contact_name": names.get(cid)}
-                for k, v, cid in found
-            ]
-            for index, _ in group.members:
-                results[index].outcome = "rejected"
-                results[index].conflicts = conflicts
-    return live
+def _resolve(group: _Group, owners: dict, states: dict, results: list, strict: bool) -> bool:
+    """Give the group its existing contact (or none); False when it is rejected as a conflict."""
+    found = sorted({(k, v, owners[(k, v)]) for k, v in group.identities if (k, v) in owners})
+    targets = {r.contact_id for _, r in group.members if r.contact_id is not None}
+    chosen, others = choose_contact(found)
+    if targets:
+        chosen = targets
+        others = [item for item in found if item[2] not in targets]
+    conflict = len(chosen) > 1 or (strict and others)
+    if conflict:
+        clashing = [item for item in found if item[2] in chosen or strict] or found
+        _reject(group, clashing, states, results)
+        return False
+    group.contact_id = next(iter(chosen), None)
+    if group.contact_id is not None and not targets and not _plausible(group, states):
+        others = found  # a shared phone of somebody else: a new contact, the phone stays
+        group.contact_id = None
+    for kind, value, cid in others:
+        _drop(group, (kind, value), cid, states, results)
+    return True
+
+
+def _plausible(group: _Group, states: dict) -> bool:
+    state = states.get(group.contact_id)
+    if state is None:
+        return True
+    emails = {v for k, v in group.identities if k == "email"}
+    if any(("email", e) in state["identities"] for e in emails):
+        return True
+    names = {r.name.casefold() for _, r in group.members if r.name}
+    own = {v for k, v in state["identities"] if k == "email"}
+    return same_person(own, {state["name"].casefold()} if state["name"] else set(), emails, names)
+
+
+def _reject(group: _Group, found: list, states: dict, results: list) -> None:
+    conflicts = [{"kind": k, "value": v, "contact_id": cid,
+                  "contact_name": (states.get(cid) or {}).get("name")} for k, v, cid in found]
+    for index, _ in group.members:
+        results[index].outcome = "rejected"
+        results[index].conflicts = conflicts
+
+
+def _drop(group: _Group, pair: tuple[str, str], owner: int, states: dict, results: list) -> None:
+    name = (states.get(owner) or {}).get("name")
+    reason = f"belongs to contact {owner}" + (f" ({name})" if name else "") + "; not added"
+    for index, record in group.members:
+        if pair in record.identities:
+            record.identities.remove(pair)
+            results[index].problems.append(Problem(pair[0], pair[1], reason))
 
 
 def _merge_group(group: _Group, states: dict, results: list) -> None:

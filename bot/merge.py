@@ -1,34 +1,8 @@
-"""In-memory rules of the write path: grouping a batch by identity and merging a record into a contact."""
+"""In-memory rules of the write path: merging a record into a contact without losing data."""
 
 from __future__ import annotations
 
 from bot.records import NAME_RANK, PreparedContact
-
-
-def group_by_identity(records: list[PreparedContact]) -> list[list[int]]:
-    """Indexes of `records` grouped so that records sharing any identity (or target) are together."""
-    parent = list(range(len(records)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    first_holder: dict[object, int] = {}
-    for index, record in enumerate(records):
-        keys: list[object] = list(record.identities)
-        if record.contact_id is not None:
-            keys.append(("#contact", record.contact_id))
-        for key in keys:
-            holder = first_holder.setdefault(key, index)
-            root_a, root_b = find(holder), find(index)
-            if root_a != root_b:
-                parent[max(root_a, root_b)] = min(root_a, root_b)
-    groups: dict[int, list[int]] = {}
-    for index in range(len(records)):
-        groups.setdefault(find(index), []).append(index)
-    return list(groups.values())
 
 
 def empty_state() -> dict:

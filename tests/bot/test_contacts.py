@@ -57,16 +57,61 @@ def test_weaker_name_source_never_overwrites_a_stronger_one(db_session):
     assert (contact.name, contact.name_source) == ("Maria Lopes", "manual")
 
 
-def test_identities_of_two_contacts_are_reported_never_merged(db_session):
+def test_identities_of_two_contacts_are_never_merged_the_stronger_one_decides(db_session):
+    upsert_contact(db_session, ContactInput(name="A", phones=[("+14155550134", None)]), "api", "US")
+    upsert_contact(db_session, ContactInput(name="B", emails=["b@example.com"]), "api", "US")
+    row = ContactInput(name="B", phones=[("+14155550134", None)], emails=["b@example.com"],
+                       tags=["Expo"])
+    result = upsert_contacts(db_session, [row], "import", "US")[0]
+    assert result.outcome == "updated"
+    assert "belongs to contact" in result.reason and "(A)" in result.reason
+    assert _count(db_session, Contact) == 2
+    owner = db_session.scalars(select(Identity).where(Identity.kind == "phone")).one()
+    assert owner.contact.name == "A"
+
+
+def test_strict_write_with_identities_of_two_contacts_is_rejected(db_session):
     upsert_contact(db_session, ContactInput(name="A", phones=[("+14155550134", None)]), "api", "US")
     upsert_contact(db_session, ContactInput(name="B", emails=["b@example.com"]), "api", "US")
     result = upsert_contacts(db_session, [ContactInput(name="C", phones=[("+14155550134", None)],
-                                                       emails=["b@example.com"])], "import", "US")[0]
+                                                       emails=["b@example.com"])], "api", "US",
+                             strict=True)[0]
     assert result.outcome == "rejected"
     assert {c["contact_name"] for c in result.conflicts} == {"A", "B"}
-    assert "belongs to contact" in result.reason
-    assert _count(db_session, Contact) == 2
     assert _count(db_session, Identity) == 2
+
+
+def test_two_emails_of_two_contacts_in_one_record_is_a_conflict(db_session):
+    upsert_contact(db_session, ContactInput(name="A", emails=["a@example.com"]), "api", "US")
+    upsert_contact(db_session, ContactInput(name="B", emails=["b@example.com"]), "api", "US")
+    result = upsert_contacts(db_session, [ContactInput(name="C", emails=["a@example.com",
+                                                                         "b@example.com"])],
+                             "import", "US")[0]
+    assert result.outcome == "rejected" and len(result.conflicts) == 2
+
+
+def test_people_sharing_an_office_phone_stay_two_contacts(db_session):
+    office = [("+1 212 555 0100", "work")]
+    results = upsert_contacts(db_session, [
+        ContactInput(name="Ann Lee", emails=["ann@acme.com"], phones=office, ref=2),
+        ContactInput(name="Bob Roe", emails=["bob@acme.com"], phones=office, ref=3),
+    ], "import", "US")
+    assert [r.outcome for r in results] == ["created", "created"]
+    assert "line 2" in results[1].reason
+    later = upsert_contacts(db_session, [ContactInput(name="Cy Doe", emails=["cy@acme.com"],
+                                                      phones=office)], "import", "US")[0]
+    assert later.outcome == "created" and "belongs to contact" in later.reason
+    assert _count(db_session, Contact) == 3 and _count(db_session, Identity) == 4
+
+
+def test_phone_only_contact_is_completed_by_a_row_with_its_phone_and_an_email(db_session):
+    texted = upsert_contact(db_session, ContactInput(phones=[("+14155550134", None)],
+                                                     name_source="placeholder"), "sms", "US")
+    row = ContactInput(name="Dana Whitfield", phones=[("(415) 555-0134", None)],
+                       emails=["dana@example.com"], name_source="import")
+    result = upsert_contacts(db_session, [row], "import", "US")[0]
+    assert result.outcome == "updated" and result.contact_id == texted.contact_id
+    assert _count(db_session, Contact) == 1
 
 
 def test_batch_duplicates_collapse_into_one_contact_and_reimport_is_unchanged(db_session):
