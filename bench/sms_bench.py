@@ -5,7 +5,7 @@ Starts `gunicorn -w 2 wsgi:app` with DATABASE_URL pointing at a database this sc
 from this process over 8 concurrent connections on 127.0.0.1 — new and returning senders
 mixed, some introducing themselves — and prints requests/s and p50/p99 latency.
 
-    .venv/bin/python bench/sms_bench.py [--requests 3000] [--senders 1000] [--baseline]
+    .venv/bin/python bench/sms_bench.py [--requests 3000] [--senders 300] [--baseline]
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _bench(title: str, app: str, cwd: Path, requests: list[tuple], args) -> None
         latencies, statuses, elapsed = _run(port, requests, args.concurrency)
         cpu = _worker_cpu(server.pid) - cpu_before
         print(f"== {title}")
-        _report(args, latencies, statuses, elapsed, cpu, database_url)
+        _report(args, latencies, statuses, elapsed, cpu, database_url, app == "wsgi:app")
     finally:
         if server is not None:
             _stop(server)
@@ -97,7 +97,7 @@ _baseline_engine = None
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
-    parser.add_argument("--senders", type=int, default=1000,
+    parser.add_argument("--senders", type=int, default=300,
                         help="distinct numbers; the rest of the requests are returning senders")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
@@ -283,7 +283,7 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, int(round(share * len(ordered) + 0.5)) - 1))]
 
 
-def _report(args, latencies, statuses, elapsed, cpu, database_url) -> None:
+def _report(args, latencies, statuses, elapsed, cpu, database_url, app_run: bool) -> None:
     engine = create_engine(database_url)
     with engine.connect() as connection:
         contacts = connection.execute(text("SELECT count(*) FROM contacts")).scalar()
@@ -297,7 +297,11 @@ def _report(args, latencies, statuses, elapsed, cpu, database_url) -> None:
           f"p99 {_percentile(latencies, 0.99) * 1000:.1f}  "
           f"max {max(latencies) * 1000:.1f}  mean {statistics.fmean(latencies) * 1000:.1f}")
     print(f"worker CPU   {cpu / len(latencies) * 1000:.2f} ms per request")
-    print(f"stored       {contacts} contacts, {messages} messages (warm-up included)")
+    if app_run:
+        expected = (args.senders + 1, len(latencies) + args.concurrency * 4)
+        verdict = "as expected" if (contacts, messages) == expected else f"EXPECTED {expected}"
+        print(f"stored       {contacts} contacts, {messages} messages, warm-up included "
+              f"({verdict})")
 
 
 if __name__ == "__main__":
