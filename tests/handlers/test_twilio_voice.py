@@ -281,3 +281,13 @@ def test_unsigned_or_badly_signed_voice_requests_are_403_and_write_nothing(twili
         signed_url="https://contacts.example.test/twilio/voice/confirm?attempt=1&name=Dana")
     assert tampered.status_code == 403
     assert (_count(app, Message), _count(app, Contact)) == (0, 0)
+
+
+@pytest.mark.parametrize("path", ["/twilio/voice", "/twilio/voice/name?attempt=1",
+                                  "/twilio/voice/status"])
+def test_without_an_auth_token_voice_endpoints_are_off_and_name_the_setting(tmp_path, path):
+    application = create_app(make_config(f"sqlite:///{tmp_path / 'c.db'}",
+                                         twilio_auth_token=None))
+    response = TwilioClient(application.test_client()).post(path, call_params(CALLER, sid("CA")))
+    assert response.status_code == 503
+    assert "TWILIO_AUTH_TOKEN" in response.json["error"]
