@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage import bulk
 from storage.models import (
     Contact,
     ContactEvent,
@@ -17,6 +18,7 @@ from storage.models import (
     PropertyDefinition,
     PropertyValue,
     Tag,
+    utcnow,
 )
 
 # Keep IN lists and VALUES lists well inside SQLite's and PostgreSQL's parameter limits.
@@ -42,6 +44,9 @@ def find_identity_owners(
         by_kind.setdefault(kind, []).append(value)
     owners: dict[tuple[str, str], int] = {}
     for kind, values in by_kind.items():
+        if bulk.is_postgres(session):
+            owners.update({(kind, v): cid for v, cid in bulk.find_owners(session, kind, values)})
+            continue
         for part in _slices(sorted(set(values))):
             rows = session.execute(
                 select(Identity.value, Identity.contact_id).where(
@@ -95,6 +100,8 @@ def contact_names(session: Session, ids: Iterable[int]) -> dict[int, str | None]
 
 def insert_contacts(session: Session, rows: list[dict]) -> list[int]:
     """Insert contacts; return their new ids in the order of `rows`."""
+    if bulk.is_postgres(session):
+        return bulk.insert_contacts(session, rows)
     ids: list[int] = []
     for part in _slices(rows):
         result = session.execute(
@@ -110,6 +117,8 @@ def claim_identities(session: Session, rows: list[dict]) -> set[tuple[str, str]]
     The unique constraint decides races: a concurrent writer's uncommitted row makes this
     wait, then skip, so two transactions never both claim one identity.
     """
+    if bulk.is_postgres(session):
+        return bulk.claim_identities(session, rows)
     claimed: set[tuple[str, str]] = set()
     # A fixed order keeps two concurrent batches from deadlocking on each other's rows.
     rows = sorted(rows, key=lambda row: (row["kind"], row["value"]))
@@ -153,6 +162,10 @@ def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:
 
 def link_tags(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
     """Attach tags to contacts: (contact_id, tag_id) pairs; existing links are kept."""
+    if bulk.is_postgres(session):
+        bulk.insert_ignoring_duplicates(session, "contact_tags", ("contact_id", "tag_id"),
+                                        sorted(set(pairs)), "contact_id, tag_id")
+        return
     rows = [{"contact_id": c, "tag_id": t} for c, t in sorted(set(pairs))]
     for part in _slices(rows):
         session.execute(_insert(session, ContactTag).on_conflict_do_nothing(), part)
@@ -187,12 +200,23 @@ def upsert_property_values(session: Session, rows: list[dict]) -> None:
 
 def insert_events(session: Session, rows: list[dict]) -> None:
     """Append contact events (contact_id, kind, source, changes) to the outbox."""
+    if bulk.is_postgres(session):
+        now = utcnow()
+        bulk.copy_rows(session, "contact_events",
+                       ("contact_id", "kind", "source", "changes", "created_at"),
+                       ((r["contact_id"], r["kind"], r["source"], r["changes"], now) for r in rows))
+        return
     for part in _slices(rows):
         session.execute(_insert(session, ContactEvent), list(part))
 
 
 def link_import_contacts(session: Session, import_id: int, contact_ids: Iterable[int]) -> None:
     """Remember which contacts an import touched."""
+    if bulk.is_postgres(session):
+        bulk.insert_ignoring_duplicates(
+            session, "import_contacts", ("import_id", "contact_id"),
+            [(import_id, cid) for cid in sorted(set(contact_ids))], "import_id, contact_id")
+        return
     rows = [{"import_id": import_id, "contact_id": cid} for cid in sorted(set(contact_ids))]
     for part in _slices(rows):
         session.execute(_insert(session, ImportContact).on_conflict_do_nothing(), part)

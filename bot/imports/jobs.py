@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.exc import IntegrityError
 
 from bot import jobs, runtime
-from bot.imports.engine import process_chunk
+from bot.imports.engine import paused_gc, process_chunk
 from bot.imports.reader import read_csv
 from storage import imports as store
 from storage.models import ImportJob, utcnow
@@ -32,7 +32,8 @@ def prepare_import(import_id: int) -> None:
         if job is None or job.status not in ("queued", "running"):
             return
         if not store.batch_numbers(session, import_id) and job.status == "queued":
-            parsed = read_csv(job.data, job.filename)
+            with paused_gc():
+                parsed = read_csv(job.data, job.filename)
             size = runtime.current().config.import_chunk_size
             pairs = [[line, cells] for line, cells in zip(parsed.lines, parsed.rows, strict=True)]
             store.store_batches(session, import_id,
