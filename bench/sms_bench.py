@@ -1,9 +1,8 @@
 """SMS webhook throughput: gunicorn (2 workers) on a fresh PostgreSQL database, signed posts.
 
-Starts `gunicorn -w 2 wsgi:app` with DATABASE_URL pointing at a database this script creates
-(dropped again at the end), then sends a fixed number of signed Twilio Messaging webhooks
-from this process over 8 concurrent connections on 127.0.0.1 — new and returning senders
-mixed, some introducing themselves — and prints requests/s and p50/p99 latency.
+Starts `gunicorn -w 2 wsgi:app` on a database it creates and drops, sends signed Twilio
+Messaging webhooks over 8 connections (new and returning senders, some introductions) and
+prints requests/s, p50/p99 latency and worker CPU. See bench/README.md.
 
     .venv/bin/python bench/sms_bench.py [--requests 3000] [--senders 300] [--baseline]
 """
@@ -23,7 +22,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import phonenumbers
 from sqlalchemy import create_engine, text
@@ -42,6 +41,8 @@ TEXTS = ("Do you open on Sundays?", "Running 10 minutes late, sorry", "Can I mov
 INTRODUCTIONS = ("hi it's {name}, is my order ready?", "Hello, this is {name}. Call me back?",
                  "my name is {name} and I'd like a quote")
 NAMES = ("Dana Whitfield", "Marcus Lee", "Ana Garcia", "Pat O'Brien", "Priya Natarajan")
+AREAS = ("415", "646", "312", "617", "206")
+_baseline_engine = None
 
 
 def main() -> None:
@@ -75,8 +76,6 @@ def _bench(title: str, app: str, cwd: Path, requests: list[tuple], args) -> None
 
 def baseline_app(environ, start_response):
     """The reference endpoint: parse the form, one upsert, a fixed TwiML reply (--baseline)."""
-    from urllib.parse import parse_qs
-
     global _baseline_engine
     if _baseline_engine is None:
         _baseline_engine = create_engine(os.environ["DATABASE_URL"])
@@ -89,9 +88,6 @@ def baseline_app(environ, start_response):
             {"sender": form.get("From", [""])[0]})
     start_response("200 OK", [("Content-Type", "text/xml")])
     return [b'<?xml version="1.0" encoding="UTF-8"?><Response />']
-
-
-_baseline_engine = None
 
 
 def _arguments() -> argparse.Namespace:
@@ -182,7 +178,6 @@ def _stop(server: subprocess.Popen) -> None:
 
 def _worker_cpu(master: int) -> float:
     """CPU seconds used so far by gunicorn's workers (user + system, from /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     total = 0.0
     for pid in children:
@@ -190,15 +185,14 @@ def _worker_cpu(master: int) -> float:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        total += (int(fields[11]) + int(fields[12])) / ticks
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
 def _valid_numbers(count: int, rng: random.Random) -> list[str]:
     numbers: set[str] = set()
     while len(numbers) < count:
-        area = rng.choice(["415", "646", "312", "617", "206"])
-        candidate = f"+1{area}{rng.randint(2000000, 9999999)}"
+        candidate = f"+1{rng.choice(AREAS)}{rng.randint(2000000, 9999999)}"
         if phonenumbers.is_valid_number(phonenumbers.parse(candidate)):
             numbers.add(candidate)
     return sorted(numbers)
@@ -213,10 +207,9 @@ def _payloads(total: int, senders: int, seed: int, intro_share: float = 0.1) -> 
     validator = RequestValidator(TOKEN)
     payloads = []
     for n, sender in enumerate(order[:total]):
-        if rng.random() < intro_share:
-            body = rng.choice(INTRODUCTIONS).format(name=rng.choice(NAMES))
-        else:
-            body = rng.choice(TEXTS)
+        introduces = rng.random() < intro_share
+        body = rng.choice(INTRODUCTIONS).format(name=rng.choice(NAMES)) if introduces else (
+            rng.choice(TEXTS))
         payloads.append(_signed(validator, sender, body, f"SM{uuid.UUID(int=n + 1).hex}"))
     return payloads
 
