@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
@@ -108,17 +109,18 @@ def _arguments() -> argparse.Namespace:
 
 def _create_database() -> str:
     name = f"contacts_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    _admin(f'CREATE DATABASE "{name}"')
     return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def _drop_database(url: str) -> None:
+    _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def _admin(statement: str) -> None:
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        connection.execute(text(statement))
     admin.dispose()
 
 
@@ -262,12 +264,9 @@ def _run(port: int, payloads: list[tuple], concurrency: int):
                 latencies.append(took)
                 statuses[status] = statuses.get(status, 0) + 1
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(concurrency) as pool:  # list() re-raises a client's exception
+        list(pool.map(lambda _: client(), range(concurrency)))
     return latencies, statuses, time.perf_counter() - started
 
 
@@ -293,8 +292,7 @@ def _report(args, latencies, statuses, elapsed, cpu, database_url, app_run: bool
     if app_run:
         expected = (args.senders + 1, len(latencies) + args.concurrency * 4)
         verdict = "as expected" if (contacts, messages) == expected else f"EXPECTED {expected}"
-        print(f"stored       {contacts} contacts, {messages} messages, warm-up included "
-              f"({verdict})")
+        print(f"stored       {contacts} contacts, {messages} messages with warm-up ({verdict})")
 
 
 if __name__ == "__main__":
