@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from storage.models import Conversation, Message, utcnow
@@ -26,7 +26,7 @@ def open_conversation(session: Session, contact_id: int | None, channel: str) ->
         _insert(session, Conversation)
         .values(contact_id=contact_id, channel=channel, status="open")
         .on_conflict_do_nothing(index_elements=["contact_id", "channel"],
-                                index_where=Conversation.status == "open")
+                                index_where=text("status = 'open'"))
     )
     return _find_open(session, contact_id, channel)
 

@@ -28,7 +28,11 @@ def make_engine(url: str) -> Engine:
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # prepare_threshold=None: psycopg would otherwise switch a statement to a server-side
+        # generic plan after five runs, and a generic plan of "value = ANY(array)" scans
+        # every identity of a kind (seconds per import chunk once the table is large).
+        return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                             connect_args={"prepare_threshold": None})
     if backend == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -66,5 +70,8 @@ def upgrade_schema(engine: Engine) -> None:
     """Apply every migration up to head on `engine` (idempotent)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # Several processes starting at once (gunicorn workers) migrate one at a time.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(727274)")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
