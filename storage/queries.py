@@ -17,7 +17,6 @@ from storage.models import (
     Tag,
 )
 
-
 # Identities are listed phone first, then email, then the channels.
 _KIND_ORDER = {kind: n for n, kind in enumerate(
     ("phone", "email", "whatsapp", "facebook", "instagram", "chat"))}
