@@ -77,6 +77,21 @@ def sqlite_app(tmp_path):
 
 
 @pytest.fixture
+def redis_connection():
+    """Redis database 15 of the test server, emptied before and after the test."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    try:
+        connection = Redis.from_url(services.REDIS_URL)
+        connection.flushdb()
+    except RedisError as error:
+        services.unavailable("Redis", error)
+    yield connection
+    connection.flushdb()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def unavailable(what: str, error: Exception) -> None:
@@ -46,3 +50,22 @@ def drop_database(url: str) -> None:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def worker_environment(database_url: str, redis_url: str, **settings: str) -> dict[str, str]:
+    """The environment of an `rq worker` subprocess running this project's jobs."""
+    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+            "SPACY_MODEL": "", "AUTO_MIGRATE": "false", **settings}
+
+
+def rq_worker(env: dict[str, str], *args: str) -> list[str]:
+    """The command line of an `rq worker` of this virtualenv against env's REDIS_URL."""
+    rq = Path(sys.executable).with_name("rq")
+    return [str(rq), "worker", *args, "--url", env["REDIS_URL"]]
+
+
+def start_rq_worker(env: dict[str, str], *args: str) -> subprocess.Popen:
+    """Start an `rq worker` in a process group of its own (so a test can kill it and its
+    work horse together)."""
+    return subprocess.Popen(rq_worker(env, *args), env=env, cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

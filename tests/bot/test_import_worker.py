@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from redis import Redis
 from rq.job import Job
 from rq.registry import StartedJobRegistry
 from sqlalchemy import func, select
@@ -34,29 +30,12 @@ def _csv(rows: int) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@pytest.fixture
-def redis_url():
-    from redis.exceptions import RedisError
-
-    try:
-        connection = Redis.from_url(services.REDIS_URL)
-        connection.flushdb()
-    except RedisError as error:
-        services.unavailable("Redis", error)
-    yield services.REDIS_URL
-    connection.flushdb()
-
-
-def _worker(database_url: str, redis_url: str, name: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "IMPORT_CHUNK_SIZE": str(CHUNK), "SPACY_MODEL": "", "AUTO_MIGRATE": "false"}
-    rq = Path(sys.executable).with_name("rq")
-    return subprocess.Popen(
-        [str(rq), "worker", "imports", "default", "--url", redis_url, "--name", name,
-         "--job-monitoring-interval", "1", "--maintenance-interval", "2"],
-        env=env, cwd=Path(__file__).resolve().parents[2], start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+def _worker(database_url: str, name: str):
+    env = services.worker_environment(database_url, services.REDIS_URL,
+                                      IMPORT_CHUNK_SIZE=str(CHUNK))
+    return services.start_rq_worker(env, "imports", "default", "--name", name,
+                                    "--job-monitoring-interval", "1",
+                                    "--maintenance-interval", "2")
 
 
 def _wait_for(sessions, import_id: int, predicate, deadline: float) -> ImportJob:
@@ -70,7 +49,9 @@ def _wait_for(sessions, import_id: int, predicate, deadline: float) -> ImportJob
 
 
 @pytest.mark.integration
-def test_worker_killed_halfway_is_replaced_and_the_import_finishes_exactly(postgres_url, redis_url):
+def test_worker_killed_halfway_is_replaced_and_the_import_finishes_exactly(postgres_url,
+                                                                          redis_connection):
+    redis_url = services.REDIS_URL
     app = create_app(make_config(postgres_url, redis_url=redis_url, import_chunk_size=CHUNK))
     _empty_tables(app)
     sessions = app.extensions["contacts_runtime"].sessions
@@ -78,8 +59,8 @@ def test_worker_killed_halfway_is_replaced_and_the_import_finishes_exactly(postg
         uploaded = service.upload_import(session, _csv(ROWS), "expo.csv", "US")
         service.start_import(session, uploaded["id"], "Expo", True, "importer")
     deadline = time.monotonic() + DEADLINE_SECONDS
-    busy = StartedJobRegistry("imports", connection=Redis.from_url(redis_url))
-    first = _worker(postgres_url, redis_url, "first")
+    busy = StartedJobRegistry("imports", connection=redis_connection)
+    first = _worker(postgres_url, "first")
     try:
         # Kill it while it is inside a chunk job, a third of the way or more.
         _wait_for(sessions, uploaded["id"],
@@ -92,7 +73,7 @@ def test_worker_killed_halfway_is_replaced_and_the_import_finishes_exactly(postg
         halfway = session.get(ImportJob, uploaded["id"]).done_rows
     assert killed_jobs and halfway < ROWS
 
-    second = _worker(postgres_url, redis_url, "second")
+    second = _worker(postgres_url, "second")
     try:
         job = _wait_for(sessions, uploaded["id"], lambda j: j.status in ("done", "failed"), deadline)
     finally:
@@ -101,7 +82,7 @@ def test_worker_killed_halfway_is_replaced_and_the_import_finishes_exactly(postg
     assert job.status == "done", job.error
     # The chunk job that died with the first worker was run again to the end.
     for job_id in killed_jobs:
-        assert Job.fetch(job_id, connection=Redis.from_url(redis_url)).get_status() == "finished"
+        assert Job.fetch(job_id, connection=redis_connection).get_status() == "finished"
     assert (job.created_count, job.updated_count, job.unchanged_count, job.failed_count) == (
         ROWS, 0, 0, 0)
     with sessions() as session:

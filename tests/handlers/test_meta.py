@@ -5,11 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -256,36 +253,19 @@ def test_instagram_mid_longer_than_the_column_is_stored_once(web, meta_app, grap
 RQ_DEADLINE_SECONDS = 60
 
 
-@pytest.fixture
-def redis_db():
-    from redis import Redis
-    from redis.exceptions import RedisError
-
-    try:
-        connection = Redis.from_url(services.REDIS_URL)
-        connection.flushdb()
-    except RedisError as error:
-        services.unavailable("Redis", error)
-    yield connection
-    connection.flushdb()
-
-
 def _burst_worker(database_url: str, graph_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": services.REDIS_URL,
-           "META_GRAPH_BASE_URL": graph_url, "META_PAGE_TOKEN": PAGE_TOKEN,
-           "META_APP_SECRET": APP_SECRET, "META_VERIFY_TOKEN": VERIFY_TOKEN,
-           "SPACY_MODEL": "", "AUTO_MIGRATE": "false"}
-    rq = Path(sys.executable).with_name("rq")
+    env = services.worker_environment(
+        database_url, services.REDIS_URL, META_GRAPH_BASE_URL=graph_url,
+        META_PAGE_TOKEN=PAGE_TOKEN, META_APP_SECRET=APP_SECRET, META_VERIFY_TOKEN=VERIFY_TOKEN)
     # --with-scheduler: a burst worker first moves retries that are due back onto the queue.
-    subprocess.run([str(rq), "worker", "default", "--burst", "--with-scheduler",
-                    "--url", services.REDIS_URL],
-                   env=env, cwd=Path(__file__).resolve().parents[2], check=True, timeout=60,
+    subprocess.run(services.rq_worker(env, "default", "--burst", "--with-scheduler"), env=env,
+                   cwd=services.ROOT, check=True, timeout=60,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @pytest.mark.integration
 def test_profile_fetch_is_an_rq_job_retried_by_a_real_worker_after_a_failure(
-        postgres_url, redis_db, graph):
+        postgres_url, redis_connection, graph):
     from rq import Queue
 
     app = create_app(make_config(postgres_url, redis_url=services.REDIS_URL,
@@ -296,7 +276,7 @@ def test_profile_fetch_is_an_rq_job_retried_by_a_real_worker_after_a_failure(
     graph.fail_next()
     response = post_webhook(web, delivery("page", [message_event(PSID, "m_rq")]))
     assert response.status_code == 200 and response.json["profile_fetches"] == 1
-    assert graph.requests == [] and Queue("default", connection=redis_db).count == 1
+    assert graph.requests == [] and Queue("default", connection=redis_connection).count == 1
     assert _only_contact(web, app)["name"] is None
     deadline = time.monotonic() + RQ_DEADLINE_SECONDS
     while _only_contact(web, app)["name"] is None and time.monotonic() < deadline:

@@ -5,13 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from bot import directory
@@ -27,27 +22,11 @@ from tests.handlers.slack.test_import_conversation import mapping_message, share
 WORKER_SECONDS = 120
 
 
-@pytest.fixture
-def redis_url():
-    try:
-        connection = Redis.from_url(services.REDIS_URL)
-        connection.flushdb()
-    except RedisError as error:
-        services.unavailable("Redis", error)
-    yield services.REDIS_URL
-    connection.flushdb()
-
-
-def _worker(database_url: str, redis_url: str, slack_url: str) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
-           "SLACK_API_BASE_URL": slack_url, "SPACY_MODEL": "", "AUTO_MIGRATE": "false"}
-    rq = Path(sys.executable).with_name("rq")
-    return subprocess.Popen(
-        [str(rq), "worker", "imports", "default", "--url", redis_url, "--name", "slack-e2e"],
-        env=env, cwd=Path(__file__).resolve().parents[3], start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+def _worker(database_url: str, slack_url: str):
+    env = services.worker_environment(
+        database_url, services.REDIS_URL, SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_SIGNING_SECRET=SECRET, SLACK_API_BASE_URL=slack_url)
+    return services.start_rq_worker(env, "imports", "default", "--name", "slack-e2e")
 
 
 def _converse(slack: SlackSender, fake_slack) -> Call:
@@ -70,14 +49,14 @@ def _converse(slack: SlackSender, fake_slack) -> Call:
 
 
 @pytest.mark.integration
-def test_hubspot_export_imported_through_slack_by_an_rq_worker(postgres_url, redis_url,
+def test_hubspot_export_imported_through_slack_by_an_rq_worker(postgres_url, redis_connection,
                                                                fake_slack):
-    app = create_app(make_config(postgres_url, redis_url=redis_url,
+    app = create_app(make_config(postgres_url, redis_url=services.REDIS_URL,
                                  slack_api_base_url=fake_slack.base_url))
     _empty_tables(app)
     sessions = app.extensions["contacts_runtime"].sessions
     slack = SlackSender(app.test_client(), SECRET, fake_slack)
-    worker = _worker(postgres_url, redis_url, fake_slack.base_url)
+    worker = _worker(postgres_url, fake_slack.base_url)
     try:
         results = _converse(slack, fake_slack)
     finally:
