@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
 from bot import database, runtime
 from bot.config import Config, load_config
@@ -23,6 +24,8 @@ def create_app(config: Config | Mapping[str, object] | None = None) -> Flask:
         config = load_config().with_overrides(config or {})
     rt = runtime.install(config)
     app = Flask("contacts")
+    # Ids are 64-bit: a longer number in a URL is a 404, not a database overflow.
+    app.url_map.converters["int"] = _DatabaseIdConverter
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.extensions["contacts_runtime"] = rt
     database.init_app(app)
@@ -59,21 +62,28 @@ def _configure_name_capture(config: Config) -> None:
 
 
 def _log_integrations(config: Config) -> None:
+    on = [name for name, missing in config.integrations().items() if missing is None]
+    logger.warning("integrations on: %s", ", ".join(on) or "none")
     for name, missing in config.integrations().items():
         if missing:
             logger.warning("integration %s is off: set %s", name, missing)
-        else:
-            logger.info("integration %s is on", name)
 
 
 def _http_error_reply(error: HTTPException):
     return jsonify(error=error.description), error.code
 
 
+class _DatabaseIdConverter(IntegerConverter):
+    # At most 18 digits: every id fits a 64-bit column, and a longer number matches no route.
+    regex = r"\d{1,18}"
+
+
 def _too_large_reply(_error: RequestEntityTooLarge):
     limit = runtime.current().config.max_request_bytes
-    return jsonify(error=f"the request body is over {limit:,} bytes; CSV files may be at most "
-                         "10,485,760 bytes (10 MiB): split the file"), 413
+    message = f"the request body is larger than {limit:,} bytes"
+    if request.path.startswith("/api/imports"):
+        message += "; a CSV file may be at most 10,485,760 bytes (10 MiB): split the file"
+    return jsonify(error=message), 413
 
 
 def _unexpected_error_reply(error: Exception):

@@ -115,6 +115,10 @@ def _report(status: dict, errors_to: Path | None) -> None:
     click.echo(f"Import {status['id']} ({status['name']}): {status['status']}")
     click.echo("  " + ", ".join(f"{k} {v}" for k, v in counts.items())
                + f" = {sum(counts.values())} of {status['rows']} rows")
+    if status.get("warnings"):
+        click.echo(f"  {status['warnings']} row(s) imported without a value they held:")
+        for row in status["warning_rows"][:10]:
+            click.echo(f"    line {row['line']}: {row['reason']}")
     if status["error"]:
         raise click.ClickException(f"the import failed: {status['error']}")
     if counts["failed"]:

@@ -91,6 +91,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     values: dict[str, object] = {}
     _text(values, env, "DATABASE_URL", "database_url")
     _text(values, env, "REDIS_URL", "redis_url")
+    if values.get("redis_url") and not str(values["redis_url"]).startswith(
+            ("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"REDIS_URL={values['redis_url']!r} is not a Redis URL; "
+                          "use redis://host:6379/0")
     for name in ("PUBLIC_BASE_URL", "TWILIO_AUTH_TOKEN", "TWILIO_API_BASE_URL",
                  "SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_API_BASE_URL",
                  "META_APP_SECRET", "META_VERIFY_TOKEN", "META_PAGE_TOKEN",

@@ -12,6 +12,7 @@ from bot.matching import choose_contact, group_records, same_person
 from bot.merge import combine_changes, empty_state, merge_record
 from bot.records import ContactInput, PreparedContact, Problem, prepare_contact
 from storage import writes
+from storage.models import utcnow
 
 OUTCOMES = ("created", "updated", "unchanged", "rejected")
 _MAX_RACE_RETRIES = 5
@@ -233,6 +234,12 @@ def _merge_group(group: _Group, states: dict, results: list) -> None:
             return
         group.state = copy.deepcopy(states[group.contact_id])
     for position, (index, record) in enumerate(group.members):
+        kept = group.state["name"]
+        if position and record.name and kept and record.name != kept and \
+                "name" in group.state.get("locked", ()):
+            results[index].problems.append(Problem(
+                "name", record.name, f"differs from {kept!r} given earlier for the same person; "
+                                     "the first is kept"))
         if group.is_new and record.create_tags:
             record.tags = record.tags + record.create_tags
         changes = merge_record(group.state, record, group.labels, group.tag_names)
@@ -284,10 +291,11 @@ def _contact_row(group: _Group, source: str) -> dict:
 
 def _write_rest(session, groups, source, property_types, import_id) -> None:
     groups = [g for g in groups if g.members]
+    now = utcnow()
     updates = [
-        {"id": g.contact_id, **{k: g.state[k] for k in ("name", "name_source", "company", "notes")
-                                if k in g.changes}}
-        for g in groups if not g.is_new and set(g.changes) & {"name", "name_source", "company", "notes"}
+        {"id": g.contact_id, "updated_at": now,
+         **{k: g.state[k] for k in ("name", "name_source", "company", "notes") if k in g.changes}}
+        for g in groups if not g.is_new and g.changes
     ]
     writes.update_contacts(session, updates)
     tag_names = {k: v for g in groups for k, v in g.tag_names.items()}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from bot.contacts import UpsertResult, upsert_contacts
+from bot.normalize import without_controls
 from bot.records import ContactInput
 from storage import conversations as store
 
@@ -40,6 +41,8 @@ def record_message(
     duplicate=True. `sender` None stores the message in a conversation without a contact
     (an anonymous caller). Commits once.
     """
+    # A provider may deliver text with NUL in it; no database text column can hold NUL.
+    body = without_controls(body) if body is not None else None
     if store.message_exists(session, provider, provider_message_id):
         return Recorded(None, None, True)
     result = None

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.contact_fields import contact_input_from_fields
 from bot.contacts import UpsertResult, upsert_contact
 from bot.errors import IdentityConflictError, InvalidValueError, NotFoundError, ValidationError
-from bot.normalize import email_identity, normalize_email, normalize_phone
+from bot.normalize import email_identity, normalize_email, normalize_phone, without_controls
 from bot.records import prepare_contact
 from storage import queries, writes
 
@@ -66,7 +66,7 @@ def find_contacts(session: Session, query: str = "", region: str = "US", *, tag:
     Raises InvalidValueError when an explicit phone or email cannot be understood.
     """
     identities: list[tuple[str, str]] = []
-    text = query.strip() or None
+    text = without_controls(query).strip() or None
     if phone:
         identities.append(("phone", normalize_phone(phone, region).e164))
     if email:
@@ -77,7 +77,7 @@ def find_contacts(session: Session, query: str = "", region: str = "US", *, tag:
             identities.append(as_identity)
             text = None
     ids, total = queries.search_contacts(
-        session, text=text, identities=identities, tag=tag, import_id=import_id,
+        session, text=text, identities=_with_whatsapp(identities), tag=tag, import_id=import_id,
         limit=per_page, offset=(page - 1) * per_page,
     )
     return {"contacts": queries.contact_summaries(session, ids), "total": total,
@@ -96,3 +96,8 @@ def _identity_of(text: str, region: str) -> tuple[str, str] | None:
         except InvalidValueError:
             return None
     return None
+
+
+def _with_whatsapp(identities: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    # A number searched for is found on a WhatsApp contact too.
+    return identities + [("whatsapp", value) for kind, value in identities if kind == "phone"]

@@ -51,6 +51,9 @@ def _normalize_phone_cached(text: str, region: str, field: str) -> Phone:
     if not text:
         raise InvalidPhoneNumberError(text, "is empty", field)
     if _SCIENTIFIC.match(text):
+        exact = _exact_scientific(text, region)
+        if exact is not None:
+            return exact
         raise InvalidPhoneNumberError(
             text,
             "looks like a number a spreadsheet turned into scientific notation and its "
@@ -87,6 +90,20 @@ def _normalize_phone_cached(text: str, region: str, field: str) -> Phone:
         raise InvalidPhoneNumberError(text, reason, field)
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     return Phone(e164, extension or parsed.extension or None)
+
+
+def _exact_scientific(text: str, region: str) -> Phone | None:
+    """A number a spreadsheet wrote as 1.4155550117E+10 with every digit still there."""
+    mantissa, _, exponent = text.upper().lstrip("+").partition("E")
+    whole, _, fraction = mantissa.replace(",", ".").partition(".")
+    digits = (whole + fraction).lstrip("0")
+    if not digits or len(fraction) != int(exponent):
+        return None  # digits were rounded away (4.47911E+11), or the shape is odd
+    for candidate in (digits, "+" + digits):
+        parsed = _parse_valid(candidate, region)
+        if parsed is not None:
+            return Phone(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+    return None
 
 
 def _parse_valid(text: str, region: str) -> phonenumbers.PhoneNumber | None:
@@ -186,8 +203,27 @@ def email_identity(email: str) -> str:
     return email.casefold()
 
 
+# NUL and the other C0 controls but tab and newlines: no database text column may hold NUL
+# and none of them belongs in a name or a note.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def reject_controls(text: str, field: str) -> None:
+    """Raise InvalidValueError if `text` holds a NUL or another control character."""
+    if _CONTROL.search(text):
+        raise InvalidValueError(field, _CONTROL.sub("�", text)[:60],
+                                "contains a control character (such as NUL); remove it")
+
+
+def without_controls(text: str) -> str:
+    """`text` with NUL and other control characters removed (for provider message bodies)."""
+    return _CONTROL.sub("", text)
+
+
 def normalize_name(raw: str, field: str = "name") -> str | None:
-    """Collapse whitespace and apply NFC; None for a blank. Raises InvalidValueError if too long."""
+    """Collapse whitespace and apply NFC; None for a blank. Raises InvalidValueError if too
+    long, without letters, or holding control characters."""
+    reject_controls(raw, field)
     text = _WHITESPACE.sub(" ", unicodedata.normalize("NFC", raw)).strip()
     if not text:
         return None
@@ -203,7 +239,9 @@ def normalize_name(raw: str, field: str = "name") -> str | None:
 
 
 def normalize_text(raw: str, field: str, limit: int = MAX_TEXT_LENGTH) -> str | None:
-    """Trim a free-text value; None for a blank. Raises InvalidValueError if over `limit`."""
+    """Trim a free-text value; None for a blank. Raises InvalidValueError if over `limit` or
+    holding control characters."""
+    reject_controls(raw, field)
     text = raw.strip()
     if not text:
         return None

@@ -14,6 +14,7 @@ from bot.normalize import (
     normalize_phone,
     normalize_social,
     normalize_text,
+    reject_controls,
 )
 
 # Where a name came from, weakest first; a weaker source never overwrites a stronger one.
@@ -180,13 +181,24 @@ def _clean(problems: list[Problem], field_name: str, raw: str | None, fn) -> obj
         return None
 
 
+def _has_control(text: str) -> bool:
+    try:
+        reject_controls(text, "tag")
+    except InvalidValueError:
+        return True
+    return False
+
+
 def _tags(problems: list[Problem], raw_tags: list[str]) -> list[str]:
     tags: dict[str, str] = {}
     for raw in raw_tags:
         tag = " ".join(str(raw).split())
         if not tag:
             continue
-        if is_formula(tag):
+        if _has_control(tag):
+            problems.append(Problem("tag", tag.replace("\x00", "�"),
+                                    "contains a control character (such as NUL); remove it"))
+        elif is_formula(tag):
             problems.append(Problem("tag", tag, "looks like a spreadsheet formula and is not stored"))
         elif len(tag) > MAX_TAG_LENGTH:
             problems.append(Problem("tag", tag, f"is longer than {MAX_TAG_LENGTH} characters"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, jsonify, request
 
 from bot.database import get_session
-from bot.errors import ValidationError
+from bot.errors import ImportFileError, ValidationError
 from bot.imports import service
 from bot.imports.reader import MAX_IMPORT_BYTES, check_size
 from bot.runtime import current
@@ -23,8 +23,10 @@ _ENVELOPE = 64 * 1024
 @blueprint.post("")
 @require_role(*IMPORTERS)
 def import_uploaded():
-    if request.content_length is not None:
-        check_size(max(0, request.content_length - _ENVELOPE))
+    if request.content_length is not None and request.content_length > MAX_IMPORT_BYTES + _ENVELOPE:
+        raise ImportFileError(
+            f"the upload is {request.content_length:,} bytes, more than a file of the 10 MiB "
+            f"limit ({MAX_IMPORT_BYTES:,} bytes) can take; split the file and upload each part")
     upload = request.files.get("file")
     if upload is None:
         raise ValidationError({"file": ["send the CSV as multipart/form-data field 'file'"]})

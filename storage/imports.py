@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import ImportBatch, ImportChunk, ImportJob, ImportRowResult, utcnow
+from storage.models import (
+    ImportBatch,
+    ImportChunk,
+    ImportJob,
+    ImportRowResult,
+    PropertyDefinition,
+    utcnow,
+)
 
 COUNTS = ("created", "updated", "unchanged", "failed")
 
@@ -82,3 +89,38 @@ def finish_if_complete(session: Session, import_id: int) -> bool:
     ).rowcount
     session.execute(delete(ImportBatch).where(ImportBatch.import_id == import_id))
     return bool(marked)
+
+
+def row_results(session: Session, import_id: int, outcome: str,
+                limit: int | None = None) -> list[ImportRowResult]:
+    """An import's failed or warned rows, by line."""
+    query = (select(ImportRowResult)
+             .where(ImportRowResult.import_id == import_id, ImportRowResult.outcome == outcome)
+             .order_by(ImportRowResult.line))
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def count_row_results(session: Session, import_id: int, outcome: str) -> int:
+    """How many rows of an import have this outcome recorded (failed or warning)."""
+    return session.scalar(
+        select(func.count()).select_from(ImportRowResult)
+        .where(ImportRowResult.import_id == import_id, ImportRowResult.outcome == outcome)
+    ) or 0
+
+
+def recent_imports(session: Session, limit: int) -> list[ImportJob]:
+    """The newest imports first."""
+    return list(session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)))
+
+
+def property_keys(session: Session) -> list[str]:
+    """The keys of every custom property defined so far."""
+    return list(session.scalars(select(PropertyDefinition.key)))
+
+
+def claim_start(session: Session, import_id: int, name: str, tags: list[str]) -> bool:
+    """Move an uploaded import to queued with its name; False if another start got there first."""
+    return session.execute(
+        update(ImportJob).where(ImportJob.id == import_id, ImportJob.status == "uploaded")
+        .values(status="queued", name=name, disclosure_accepted_at=utcnow(), tags=tags)
+    ).rowcount == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import phonenumbers
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import ImportStateError, NotFoundError, PermissionDeniedError, ValidationError
@@ -13,11 +12,13 @@ from bot.imports.mapping import parse_mapping_overrides, suggest_mapping, valida
 from bot.imports.preview import preview_rows
 from bot.imports.reader import check_size, read_csv
 from bot.imports.report import error_report_csv
-from storage.models import ImportJob, ImportRowResult, PropertyDefinition, utcnow
+from storage import imports as store
+from storage.models import ImportJob
 
 IMPORTER_ROLES = ("admin", "importer")
 MAX_IMPORT_NAME = 200
 NEXT_ACTIONS = ("view_contacts", "import_another", "close")
+WARNINGS_SHOWN = 20
 
 
 def upload_import(session: Session, data: bytes, filename: str | None, region: str,
@@ -34,7 +35,7 @@ def upload_import(session: Session, data: bytes, filename: str | None, region: s
         raise ValidationError({"region": [f"{region!r} is not a two-letter region such as US or GB"]})
     check_size(len(data))
     parsed = read_csv(data, filename)
-    existing = list(session.scalars(select(PropertyDefinition.key)))
+    existing = store.property_keys(session)
     job = ImportJob(
         filename=filename, data=data, region=region, created_by=created_by,
         status="uploaded", total_rows=parsed.row_count,
@@ -108,9 +109,11 @@ def start_import(session: Session, import_id: int, name: str | None, disclosure_
         errors["mapping"] = mapping_errors
     if errors:
         raise ValidationError(errors)
-    job.name, job.tags = clean_name, [t for t in (tags or []) if t.strip()]
-    job.disclosure_accepted_at, job.status = utcnow(), "queued"
+    # Only one of several simultaneous starts wins the uploaded -> queued step.
+    claimed = store.claim_start(session, job.id, clean_name, [t for t in (tags or []) if t.strip()])
     session.commit()
+    if not claimed:
+        raise ImportStateError(f"import {job.id} has been started already")
     enqueue_import(job.id)
     session.expire_all()
     return describe_import(session, _load(session, import_id))
@@ -123,18 +126,14 @@ def import_status(session: Session, import_id: int) -> dict:
 
 def list_imports(session: Session, limit: int = 20) -> list[dict]:
     """Recent imports, newest first."""
-    jobs = session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(limit)).all()
-    return [describe_import(session, job, columns=False) for job in jobs]
+    return [describe_import(session, job, columns=False)
+            for job in store.recent_imports(session, limit)]
 
 
 def import_error_file(session: Session, import_id: int) -> str:
     """The error CSV: each failed row as uploaded, its line number and the reason."""
     job = _load(session, import_id)
-    rows = session.scalars(
-        select(ImportRowResult).where(ImportRowResult.import_id == job.id,
-                                      ImportRowResult.outcome == "failed")
-        .order_by(ImportRowResult.line)
-    ).all()
+    rows = store.row_results(session, job.id, "failed")
     return error_report_csv(job.file_info["headers"], [(r.line, r.values, r.reason) for r in rows])
 
 
@@ -160,6 +159,14 @@ def describe_import(session: Session, job: ImportJob, columns: bool = True) -> d
             for i, (header, target) in enumerate(zip(info["headers"], job.mapping, strict=True))
         ]
         description["mapping_errors"] = validate_mapping(info["headers"], job.mapping)
+    if job.status in ("running", "done"):
+        # Rows that imported but lost a value (a bad second phone, a name kept from a
+        # duplicate row): counted and shown, so nothing is dropped without a word.
+        description["warnings"] = store.count_row_results(session, job.id, "warning")
+        description["warning_rows"] = [
+            {"line": r.line, "reason": r.reason}
+            for r in store.row_results(session, job.id, "warning", limit=WARNINGS_SHOWN)
+        ]
     if job.status == "done":
         description["next"] = list(NEXT_ACTIONS)
     return description

@@ -110,3 +110,8 @@ def test_international_fast_path_gives_what_phonenumbers_parse_gives(raw):
     except InvalidValueError:
         ours = None
     assert ours == expected
+
+
+def test_scientific_notation_with_every_digit_kept_is_read_back():
+    assert normalize_phone("1.4155550117E+10", "US").e164 == "+14155550117"
+    assert normalize_phone("4.47911123456E+11", "GB").e164 == "+447911123456"

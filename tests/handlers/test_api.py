@@ -137,3 +137,35 @@ def test_contact_needs_a_way_to_reach_it(client):
     response = client.post("/api/contacts", json={"name": "Nobody"}, headers=auth())
     assert response.status_code == 400
     assert "identity" in response.json["fields"]
+
+
+def test_nul_characters_are_refused_naming_the_field_and_nothing_is_written(client, app):
+    response = client.post("/api/contacts", headers=auth(), json={
+        "name": "Nul\u0000Name", "email": "nul@example.com", "notes": "a\u0000b",
+        "tags": ["ok\u0000"], "properties": {"city": "Par\u0000is"}})
+    assert response.status_code == 400
+    assert {"name", "notes", "tag", "city"} <= set(response.json["fields"])
+    assert _count(app, Contact) == 0
+    assert client.get("/api/contacts", query_string={"q": "a\u0000b"}, headers=auth()).status_code == 200
+
+
+def test_id_beyond_64_bits_is_not_found(client):
+    for path in ("/api/contacts/9223372036854775808", "/api/imports/99999999999999999999"):
+        assert client.get(path, headers=auth()).status_code == 404
+
+
+def test_update_moves_updated_at(client):
+    contact = client.post("/api/contacts", json=JANE, headers=auth()).json["contact"]
+    updated = client.patch(f"/api/contacts/{contact['id']}", json={"tags": ["New"]},
+                           headers=auth()).json["contact"]
+    assert updated["updated_at"] > contact["updated_at"]
+
+
+def test_whatsapp_contact_is_found_by_its_number(client, app):
+    from bot.contacts import upsert_contact
+    from bot.records import ContactInput
+
+    with app.extensions["contacts_runtime"].sessions() as session:
+        upsert_contact(session, ContactInput(whatsapp="+447911123456"), "sms", "US")
+    found = client.get("/api/contacts", query_string={"q": "+44 7911 123456"}, headers=auth())
+    assert found.json["total"] == 1

@@ -170,3 +170,23 @@ def test_preview_flags_problems_on_their_cells_and_counts_failing_rows(client):
 def test_unknown_region_is_refused(client):
     response = upload(client, DATA / "samples" / "zendesk_users.csv", region="XX")
     assert response.status_code == 400 and "region" in response.json["fields"]
+
+
+def test_two_simultaneous_starts_run_the_import_once(client):
+    uploaded = upload(client, DATA / "samples" / "zendesk_users.csv", region="GB").json
+    body = {"name": "Once", "accept_disclosure": True}
+    first = client.post(f"/api/imports/{uploaded['id']}/start", headers=auth("importer"), json=body)
+    second = client.post(f"/api/imports/{uploaded['id']}/start", headers=auth("importer"), json=body)
+    assert (first.status_code, second.status_code) == (202, 409)
+
+
+def test_duplicate_rows_with_different_names_keep_the_first_and_say_so(client):
+    from tests.conftest import auth as _auth
+
+    path = DATA / "import_rows" / "same_email_two_names.csv"
+    result = run_import(client, path)
+    assert result["counts"] == {"created": 1, "updated": 0, "unchanged": 1, "failed": 0}
+    assert result["warnings"] == 1
+    listed = client.get("/api/contacts", query_string={"import_id": result["id"]},
+                        headers=_auth()).json["contacts"]
+    assert [c["name"] for c in listed] == ["Nina Novak"]

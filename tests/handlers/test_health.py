@@ -46,3 +46,8 @@ def test_missing_model_leaves_rules_on_and_health_says_so(tmp_path):
     from nlp.name_capture import extract_caller_name
 
     assert extract_caller_name("hi, my name is Dana Whitfield") == "Dana Whitfield"
+
+
+def test_malformed_redis_url_is_named():
+    with pytest.raises(ConfigError, match="REDIS_URL"):
+        load_config({"REDIS_URL": "notaurl"})
