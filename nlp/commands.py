@@ -81,6 +81,24 @@ def _parse_listing(verb: str, rest: str) -> Command | None:
     return None
 
 
+def _name_and_leftovers(rest: str) -> tuple[str | None, list[str], list[str]]:
+    words, phones, emails, run = [], [], [], []
+    for word in (w for w in re.split(r"[\s,;]+", rest) if w.strip("-:.")):
+        if "@" in word:
+            emails.append(word)
+        elif any(ch.isdigit() for ch in word) or word.startswith("+"):
+            run.append(word)
+            continue
+        else:
+            words.append(word)
+        if run:
+            phones.append(" ".join(run))
+            run = []
+    if run:
+        phones.append(" ".join(run))
+    return " ".join(words) or None, phones, emails
+
+
 def _parse_add(rest: str) -> Command | None:
     fields: dict[str, object] = {}
     for m in list(_SOCIAL.finditer(rest)):
@@ -94,7 +112,11 @@ def _parse_add(rest: str) -> Command | None:
     for phone in phones:
         rest = rest.replace(phone, " ", 1)
     rest, tags = _split_tags(rest)
-    name = " ".join(w for w in re.split(r"[\s,;]+", rest) if w.strip("-:.")) or None
+    name, odd_phones, odd_emails = _name_and_leftovers(rest)
+    # A token with digits or an @ is never part of a name: it goes on as the phone or email
+    # it tried to be, so the contact rules reject it with a reason instead of hiding it.
+    phones += odd_phones
+    emails += odd_emails
     if not (name or phones or emails):
         return None
     return Command("add", {"name": name, "phones": phones, "emails": emails, "tags": tags,

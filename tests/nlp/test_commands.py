@@ -54,10 +54,13 @@ def test_slack_formatted_email_and_phone_links_are_unwrapped():
     assert command.fields["name"] == "Ana"
 
 
-def test_short_numbers_are_not_taken_for_phones():
+def test_tokens_with_digits_or_at_signs_never_hide_in_the_name():
+    # They go on as the phone or email they tried to be, so validation names the problem.
     command = parse_command("add Unit 12 Caretaker")
-    assert command.fields["phones"] == []
-    assert command.fields["name"] == "Unit 12 Caretaker"
+    assert command.fields["phones"] == ["12"] and command.fields["name"] == "Unit Caretaker"
+    command = parse_command("add Wu Wei 415-CALL-NOW notanemail@")
+    assert command.fields == {"name": "Wu Wei", "phones": ["415-CALL-NOW"],
+                              "emails": ["notanemail@"], "tags": []}
 
 
 def test_add_with_nothing_to_add_is_not_understood():
