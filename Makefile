@@ -4,6 +4,7 @@ VENV ?= .venv
 PYTHON ?= python3
 # The embedded mode's local API token; set API_TOKENS yourself for anything else.
 API_TOKENS ?= local-admin-token:admin
+PORT ?= 8000
 
 .PHONY: run test worker clean
 
@@ -14,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	API_TOKENS='$(API_TOKENS)' $(VENV)/bin/flask --app wsgi serve --port 8000
+	API_TOKENS='$(API_TOKENS)' $(VENV)/bin/flask --app wsgi serve --port $(PORT)
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest

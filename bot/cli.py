@@ -122,7 +122,7 @@ def db_cli() -> None:
 def upgrade_command() -> None:
     """Apply every migration up to the newest (production start-up step)."""
     upgrade_schema(runtime.current().engine)
-    click.echo("database schema is up to date")
+    click.echo("database schema is at the newest revision")
 
 
 @click.command("serve")
@@ -153,7 +153,11 @@ def register_cli(app: Flask) -> None:
 def main() -> None:
     """The `contacts` console script: the contacts group with an app built from the environment."""
     from bot.app import create_app
+    from bot.errors import ConfigError
 
-    app = create_app()
+    try:
+        app = create_app()
+    except ConfigError as error:
+        raise SystemExit(f"contacts: {error}") from None
     with app.app_context():
         contacts_cli.main(prog_name="contacts")

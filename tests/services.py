@@ -69,3 +69,15 @@ def start_rq_worker(env: dict[str, str], *args: str) -> subprocess.Popen:
     work horse together)."""
     return subprocess.Popen(rq_worker(env, *args), env=env, cwd=ROOT, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_rq_worker(process: subprocess.Popen, grace_seconds: float = 10) -> None:
+    """Ask a worker started by start_rq_worker to stop; kill its group if it lingers."""
+    import signal
+
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -77,8 +77,7 @@ def test_worker_killed_halfway_is_replaced_and_the_import_finishes_exactly(postg
     try:
         job = _wait_for(sessions, uploaded["id"], lambda j: j.status in ("done", "failed"), deadline)
     finally:
-        os.killpg(second.pid, signal.SIGTERM)
-        second.wait()
+        services.stop_rq_worker(second)
     assert job.status == "done", job.error
     # The chunk job that died with the first worker was run again to the end.
     for job_id in killed_jobs:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 
 import pytest
 from sqlalchemy import select
@@ -60,8 +58,7 @@ def test_hubspot_export_imported_through_slack_by_an_rq_worker(postgres_url, red
     try:
         results = _converse(slack, fake_slack)
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait()
+        services.stop_rq_worker(worker)
         app.extensions["contacts_runtime"].engine.dispose()
 
     with sessions() as session:
