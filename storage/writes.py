@@ -23,6 +23,13 @@ from storage.models import (
 
 # Keep IN lists and VALUES lists well inside SQLite's and PostgreSQL's parameter limits.
 _SLICE = 900
+# From this many rows on, PostgreSQL takes COPY (storage.bulk); a webhook's single row is
+# cheaper as one INSERT than as a staging table and a COPY.
+_BULK_ROWS = 50
+
+
+def _bulk(session: Session, rows) -> bool:
+    return len(rows) >= _BULK_ROWS and bulk.is_postgres(session)
 
 
 def _insert(session: Session, table):
@@ -100,7 +107,7 @@ def contact_names(session: Session, ids: Iterable[int]) -> dict[int, str | None]
 
 def insert_contacts(session: Session, rows: list[dict]) -> list[int]:
     """Insert contacts; return their new ids in the order of `rows`."""
-    if bulk.is_postgres(session):
+    if _bulk(session, rows):
         return bulk.insert_contacts(session, rows)
     ids: list[int] = []
     for part in _slices(rows):
@@ -117,7 +124,7 @@ def claim_identities(session: Session, rows: list[dict]) -> set[tuple[str, str]]
     The unique constraint decides races: a concurrent writer's uncommitted row makes this
     wait, then skip, so two transactions never both claim one identity.
     """
-    if bulk.is_postgres(session):
+    if _bulk(session, rows):
         return bulk.claim_identities(session, rows)
     claimed: set[tuple[str, str]] = set()
     # A fixed order keeps two concurrent batches from deadlocking on each other's rows.
@@ -162,7 +169,8 @@ def ensure_tags(session: Session, names: Iterable[str]) -> dict[str, int]:
 
 def link_tags(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
     """Attach tags to contacts: (contact_id, tag_id) pairs; existing links are kept."""
-    if bulk.is_postgres(session):
+    pairs = set(pairs)
+    if _bulk(session, pairs):
         bulk.insert_ignoring_duplicates(session, "contact_tags", ("contact_id", "tag_id"),
                                         sorted(set(pairs)), "contact_id, tag_id")
         return
@@ -200,7 +208,7 @@ def upsert_property_values(session: Session, rows: list[dict]) -> None:
 
 def insert_events(session: Session, rows: list[dict]) -> None:
     """Append contact events (contact_id, kind, source, changes) to the outbox."""
-    if bulk.is_postgres(session):
+    if _bulk(session, rows):
         now = utcnow()
         bulk.copy_rows(session, "contact_events",
                        ("contact_id", "kind", "source", "changes", "created_at"),
@@ -212,7 +220,8 @@ def insert_events(session: Session, rows: list[dict]) -> None:
 
 def link_import_contacts(session: Session, import_id: int, contact_ids: Iterable[int]) -> None:
     """Remember which contacts an import touched."""
-    if bulk.is_postgres(session):
+    contact_ids = set(contact_ids)
+    if _bulk(session, contact_ids):
         bulk.insert_ignoring_duplicates(
             session, "import_contacts", ("import_id", "contact_id"),
             [(import_id, cid) for cid in sorted(set(contact_ids))], "import_id, contact_id")
