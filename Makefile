@@ -21,7 +21,7 @@ test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest
 
 worker: $(VENV)/.installed
-	$(VENV)/bin/rq worker imports default --url "$${REDIS_URL:?set REDIS_URL}"
+	$(VENV)/bin/rq worker -w bot.worker.ContactsWorker imports default --url "$${REDIS_URL:?set REDIS_URL}"
 
 clean:
 	rm -rf $(VENV) instance

@@ -131,7 +131,8 @@ def _worker(database: str, args, n: int) -> subprocess.Popen:
                "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
     return subprocess.Popen(
-        [sys.executable, "-c", wrapper, rq, "worker", "imports", "--burst", "--url",
+        [sys.executable, "-c", wrapper, rq, "worker", "-w", "bot.worker.ContactsWorker",
+         "imports", "--burst", "--url",
          args.redis_url, "--name", f"bench-{uuid.uuid4().hex[:6]}-{n}"],
         env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.errors import IdentityConflictError, ValidationError
 from bot.matching import choose_contact, group_records, same_person
 from bot.merge import combine_changes, empty_state, merge_record
-from bot.records import ContactInput, PreparedContact, Problem, prepare_contact
+from bot.records import NAME_RANK, ContactInput, PreparedContact, Problem, prepare_contact
 from storage import writes
 from storage.models import utcnow
 
@@ -50,6 +50,9 @@ class _Group:
     tag_names: dict = field(default_factory=dict)
     changes: dict = field(default_factory=dict)
     is_new: bool = False
+    # Matched by a phone (or another weak identity) only, to a contact that has an email
+    # while these records have none: maybe the same person, maybe someone on the same line.
+    uncertain: bool = False
 
     @property
     def identities(self) -> list[tuple[str, str]]:
@@ -187,6 +190,10 @@ def _resolve(group: _Group, owners: dict, states: dict, results: list, strict: b
     if group.contact_id is not None and not targets and not _plausible(group, states):
         others = found  # a shared phone of somebody else: a new contact, the phone stays
         group.contact_id = None
+    if group.contact_id is not None and not targets:
+        state = states.get(group.contact_id) or {"identities": set()}
+        own_email = any(k == "email" for k, _ in state["identities"])
+        group.uncertain = own_email and not any(k == "email" for k, _ in group.identities)
     for kind, value, cid in others:
         _drop(group, (kind, value), cid, states, results)
     return True
@@ -234,6 +241,8 @@ def _merge_group(group: _Group, states: dict, results: list) -> None:
             return
         group.state = copy.deepcopy(states[group.contact_id])
     for position, (index, record) in enumerate(group.members):
+        if group.uncertain:
+            _keep_stronger_name(group.state, record, results[index])
         kept = group.state["name"]
         if position and record.name and kept and record.name != kept and \
                 "name" in group.state.get("locked", ()):
@@ -250,6 +259,19 @@ def _merge_group(group: _Group, states: dict, results: list) -> None:
             result.outcome = "created"
         else:
             result.outcome = "updated" if changes else "unchanged"
+
+
+def _keep_stronger_name(state: dict, record: PreparedContact, result: UpsertResult) -> None:
+    """On an uncertain match a record never renames the contact at the same rank: two
+    people sharing a phone would otherwise rename each other on every import."""
+    current = state["name"]
+    if not record.name or not current or record.name == current:
+        return
+    if NAME_RANK[record.name_source] <= NAME_RANK.get(state["name_source"] or "", -1):
+        result.problems.append(Problem(
+            "name", record.name, f"differs from {current!r}, the name of the contact this "
+                                 "phone belongs to; that name is kept"))
+        record.name = None
 
 
 def _claim(session, groups: list[_Group], source: str) -> list[_Group]:

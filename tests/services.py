@@ -61,7 +61,7 @@ def worker_environment(database_url: str, redis_url: str, **settings: str) -> di
 def rq_worker(env: dict[str, str], *args: str) -> list[str]:
     """The command line of an `rq worker` of this virtualenv against env's REDIS_URL."""
     rq = Path(sys.executable).with_name("rq")
-    return [str(rq), "worker", *args, "--url", env["REDIS_URL"]]
+    return [str(rq), "worker", "-w", "bot.worker.ContactsWorker", *args, "--url", env["REDIS_URL"]]
 
 
 def start_rq_worker(env: dict[str, str], *args: str) -> subprocess.Popen:

@@ -162,3 +162,16 @@ def test_tags_are_unique_case_insensitively_and_merge(db_session):
     upsert_contact(db_session, ContactInput(name="B", emails=["b@example.com"], tags=["vip", "New"]),
                    "api", "US")
     assert sorted(t.name for t in db_session.scalars(select(Tag))) == ["New", "VIP"]
+
+
+def test_row_matched_only_by_a_shared_phone_does_not_rename_the_contact(db_session):
+    office = [("+1 212 555 0100", "work")]
+    first = [ContactInput(name="Ann Lee", emails=["ann@acme.com"], phones=office, ref=2)]
+    second = [ContactInput(name="Reception", phones=office, ref=9)]
+    upsert_contacts(db_session, first, "import", "US")
+    result = upsert_contacts(db_session, second, "import", "US")[0]
+    assert result.outcome == "unchanged" and "that name is kept" in result.reason
+    again = upsert_contacts(db_session, first, "import", "US") + upsert_contacts(
+        db_session, second, "import", "US")
+    assert [r.outcome for r in again] == ["unchanged", "unchanged"]
+    assert db_session.scalars(select(Contact)).one().name == "Ann Lee"
