@@ -50,9 +50,7 @@ class _Group:
     tag_names: dict = field(default_factory=dict)
     changes: dict = field(default_factory=dict)
     is_new: bool = False
-    # Matched by a phone (or another weak identity) only, to a contact that has an email
-    # while these records have none: maybe the same person, maybe someone on the same line.
-    uncertain: bool = False
+    fill_only: str | None = None  # why these records may only fill the contact's blanks
 
     @property
     def identities(self) -> list[tuple[str, str]]:
@@ -157,6 +155,14 @@ def _apply(session, groups, results, source, strict, property_types, import_id) 
     targets = [r.contact_id for g in groups for _, r in g.members if r.contact_id is not None]
     states = writes.load_contact_states(session, [*owners.values(), *targets])
     live = [g for g in groups if _resolve(g, owners, states, results, strict)]
+    if import_id is not None:
+        # A contact an earlier chunk of this import wrote keeps what that row gave it: the
+        # first row of a person wins across chunks as it does within one.
+        earlier = writes.contacts_in_import(session, import_id,
+                                            [g.contact_id for g in live if g.contact_id])
+        for group in live:
+            if group.contact_id in earlier:
+                group.fill_only = "an earlier row of this file"
     for group in live:
         _merge_group(group, states, results)
     lost = _claim(session, live, source)
@@ -192,8 +198,9 @@ def _resolve(group: _Group, owners: dict, states: dict, results: list, strict: b
         group.contact_id = None
     if group.contact_id is not None and not targets:
         state = states.get(group.contact_id) or {"identities": set()}
-        own_email = any(k == "email" for k, _ in state["identities"])
-        group.uncertain = own_email and not any(k == "email" for k, _ in group.identities)
+        own = {v for k, v in state["identities"] if k == "email"}
+        if own and not own & {v for k, v in group.identities if k == "email"}:
+            group.fill_only = "the contact this phone belongs to"
     for kind, value, cid in others:
         _drop(group, (kind, value), cid, states, results)
     return True
@@ -241,8 +248,8 @@ def _merge_group(group: _Group, states: dict, results: list) -> None:
             return
         group.state = copy.deepcopy(states[group.contact_id])
     for position, (index, record) in enumerate(group.members):
-        if group.uncertain:
-            _keep_stronger_name(group.state, record, results[index])
+        if group.fill_only:
+            _fill_blanks_only(group.state, record, results[index], group.fill_only)
         kept = group.state["name"]
         if position and record.name and kept and record.name != kept and \
                 "name" in group.state.get("locked", ()):
@@ -261,17 +268,27 @@ def _merge_group(group: _Group, states: dict, results: list) -> None:
             result.outcome = "updated" if changes else "unchanged"
 
 
-def _keep_stronger_name(state: dict, record: PreparedContact, result: UpsertResult) -> None:
-    """On an uncertain match a record never renames the contact at the same rank: two
-    people sharing a phone would otherwise rename each other on every import."""
+def _fill_blanks_only(state: dict, record: PreparedContact, result: UpsertResult,
+                      whose: str) -> None:
+    """Let a record only fill the contact's blanks (and never rename it at the same rank).
+
+    Used when the match is uncertain (a shared phone of a contact with other emails) or the
+    contact was written by an earlier row of the same import: two people on one line, or two
+    rows of one person, would otherwise overwrite each other on every import.
+    """
     current = state["name"]
-    if not record.name or not current or record.name == current:
-        return
-    if NAME_RANK[record.name_source] <= NAME_RANK.get(state["name_source"] or "", -1):
+    if record.name and current and record.name != current and \
+            NAME_RANK[record.name_source] <= NAME_RANK.get(state["name_source"] or "", -1):
         result.problems.append(Problem(
-            "name", record.name, f"differs from {current!r}, the name of the contact this "
-                                 "phone belongs to; that name is kept"))
+            "name", record.name, f"differs from {current!r}, the name from {whose}; "
+                                 "that name is kept"))
         record.name = None
+    for column in ("company", "notes"):
+        value = getattr(record, column)
+        if value is not None and state[column] not in (None, value):
+            setattr(record, column, None)
+    record.properties = {k: v for k, v in record.properties.items()
+                         if state["properties"].get(k) in (None, v)}
 
 
 def _claim(session, groups: list[_Group], source: str) -> list[_Group]:

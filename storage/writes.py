@@ -229,3 +229,13 @@ def link_import_contacts(session: Session, import_id: int, contact_ids: Iterable
     rows = [{"import_id": import_id, "contact_id": cid} for cid in sorted(set(contact_ids))]
     for part in _slices(rows):
         session.execute(_insert(session, ImportContact).on_conflict_do_nothing(), part)
+
+
+def contacts_in_import(session: Session, import_id: int, contact_ids: Iterable[int]) -> set[int]:
+    """Which of these contacts the import has already created or updated."""
+    found: set[int] = set()
+    for part in _slices(sorted(set(contact_ids))):
+        found.update(session.scalars(
+            select(ImportContact.contact_id)
+            .where(ImportContact.import_id == import_id, ImportContact.contact_id.in_(part))))
+    return found

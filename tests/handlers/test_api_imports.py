@@ -190,3 +190,24 @@ def test_duplicate_rows_with_different_names_keep_the_first_and_say_so(client):
     listed = client.get("/api/contacts", query_string={"import_id": result["id"]},
                         headers=_auth()).json["contacts"]
     assert [c["name"] for c in listed] == ["Nina Novak"]
+
+
+def test_two_rows_of_one_person_in_different_chunks_keep_the_first_and_reimport_is_unchanged(
+        tmp_path):
+    from bot.app import create_app
+    from tests.conftest import make_config
+
+    app = create_app(make_config(f"sqlite:///{tmp_path / 'c.db'}", import_chunk_size=2))
+    client = app.test_client()
+    path = tmp_path / "one_person_two_rows.csv"
+    path.write_text("Name,Email,Phone,Company\n"
+                    "Denis Hill,denis@example.com,+44 113 496 0811,Moore-Robinson\n"
+                    "Ann Lee,ann@example.com,,Acme\n"
+                    "Denis Hill,denis2@example.com,+44 113 496 0811,Watson and Moore\n")
+    first = run_import(client, path)
+    assert first["counts"] == {"created": 2, "updated": 1, "unchanged": 0, "failed": 0}
+    again = run_import(client, path, "Again")
+    assert again["counts"] == {"created": 0, "updated": 0, "unchanged": 3, "failed": 0}
+    found = client.get("/api/contacts", query_string={"q": "denis2@example.com"},
+                       headers=auth()).json["contacts"]
+    assert found[0]["company"] == "Moore-Robinson"
