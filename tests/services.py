@@ -23,33 +23,31 @@ def unavailable(what: str, error: Exception) -> None:
     pytest.skip(message)
 
 
-def create_database() -> str:
-    """Create an empty PostgreSQL database for this test run; return its URL."""
+def _as_admin(statement: str) -> None:
     from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
-    name = f"contacts_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(text(statement))
     finally:
         admin.dispose()
+
+
+def create_database() -> str:
+    """Create an empty PostgreSQL database for this test run; return its URL."""
+    from sqlalchemy.engine import make_url
+
+    name = f"contacts_test_{uuid.uuid4().hex[:10]}"
+    _as_admin(f'CREATE DATABASE "{name}"')
     return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_database(url: str) -> None:
     """Drop a database made by create_database."""
-    from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    name = make_url(url).database
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    _as_admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 def worker_environment(database_url: str, redis_url: str, **settings: str) -> dict[str, str]:
