@@ -4,6 +4,10 @@ RQ forks a fresh work horse for every job. Left alone, each horse would start co
 phone-number metadata of every country it meets, build a database engine and compile every
 statement again, about a second per import chunk. This worker warms all of that once in the
 parent, so each forked horse inherits it; jobs keep their own process and connections.
+
+A worker that starts also resumes the imports still running: a worker killed mid-chunk leaves
+that chunk's job to RQ's abandoned-job check, which only fires a minute or more later; queueing
+the import's missing chunks again at once is safe because a chunk counts only once.
 """
 
 from __future__ import annotations
@@ -31,10 +35,12 @@ def warm_up() -> None:
     os.register_at_fork(after_in_child=lambda: rt.engine.dispose(close=False))
     for region in phonenumbers.SUPPORTED_REGIONS:
         PhoneMetadata.metadata_for_region(region)
-    import bot.imports.jobs  # noqa: F401  (the job functions and everything they import)
+    from bot.imports.jobs import resume_running_imports
 
     _warmed = True
-    logger.info("worker warmed up: database %s", rt.engine.url.render_as_string())
+    resumed = resume_running_imports()
+    logger.info("worker warmed up: database %s; imports resumed: %s",
+                rt.engine.url.render_as_string(), resumed or "none")
 
 
 class ContactsWorker(Worker):

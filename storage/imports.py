@@ -124,3 +124,8 @@ def claim_start(session: Session, import_id: int, name: str, tags: list[str]) ->
         update(ImportJob).where(ImportJob.id == import_id, ImportJob.status == "uploaded")
         .values(status="queued", name=name, disclosure_accepted_at=utcnow(), tags=tags)
     ).rowcount == 1
+
+
+def running_imports(session: Session) -> list[int]:
+    """Ids of the imports whose chunks are being run."""
+    return list(session.scalars(select(ImportJob.id).where(ImportJob.status == "running")))

@@ -62,11 +62,12 @@ def rq_worker(env: dict[str, str], *args: str) -> list[str]:
     return [str(rq), "worker", "-w", "bot.worker.ContactsWorker", *args, "--url", env["REDIS_URL"]]
 
 
-def start_rq_worker(env: dict[str, str], *args: str) -> subprocess.Popen:
+def start_rq_worker(env: dict[str, str], *args: str, log: Path | None = None) -> subprocess.Popen:
     """Start an `rq worker` in a process group of its own (so a test can kill it and its
-    work horse together)."""
+    work horse together); its output goes to `log` when given."""
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the worker owns it)
     return subprocess.Popen(rq_worker(env, *args), env=env, cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
 
 
 def stop_rq_worker(process: subprocess.Popen, grace_seconds: float = 10) -> None:

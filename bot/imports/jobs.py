@@ -22,6 +22,17 @@ def enqueue_import(import_id: int) -> str | None:
     return jobs.enqueue(prepare_import, import_id, queue=QUEUE, on_failure=on_job_failure)
 
 
+def resume_running_imports() -> list[int]:
+    """Queue the preparation step again for every import still running, so the chunks that a
+    dead worker left are queued anew (a chunk already done, or done twice, counts once).
+    Called when a worker starts; returns the import ids resumed."""
+    with runtime.new_session() as session:
+        running = store.running_imports(session)
+    for import_id in running:
+        jobs.enqueue(prepare_import, import_id, queue=QUEUE, on_failure=on_job_failure)
+    return running
+
+
 def prepare_import(import_id: int) -> None:
     """Parse the stored file once, keep its rows as chunk batches, queue a job per chunk.
 
