@@ -9,7 +9,6 @@ is flushed). Prints one line per figure.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from scratch_db import create_database, drop_database  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 DEFAULT_TOOL = ROOT.parent / "shared" / "tools" / "make_samples.py"
@@ -44,7 +43,7 @@ def main() -> None:
     print(f"ratios: 1 worker / read+validate = {one['seconds'] / seconds:.2f}; "
           f"2 workers / 1 worker = {two['seconds'] / one['seconds']:.2f}")
     for run in (one, two):
-        _drop_database(args.admin_url, run["database"])
+        drop_database(args.admin_url, run["database"])
 
 
 def _arguments() -> argparse.Namespace:
@@ -100,7 +99,7 @@ def _import_run(args, data: bytes, workers: int, label: str, database: str | Non
     from bot.imports import service
 
     Redis.from_url(args.redis_url).flushdb()
-    database = database or _create_database(args.admin_url)
+    database = database or create_database(args.admin_url)
     config = load_config({}).with_overrides({
         "database_url": database, "redis_url": args.redis_url, "auto_migrate": True,
         "spacy_model": None, "import_chunk_size": args.chunk_size})
@@ -148,31 +147,13 @@ def _copy(admin_url: str, normalised: list[tuple]) -> float:
     url = make_url(admin_url).set(drivername="postgresql")
     with psycopg.connect(url.render_as_string(hide_password=False)) as connection:
         connection.execute("CREATE TEMP TABLE bench_copy (name text, email text, phone text)")
-        buffer = io.StringIO()
         started = time.perf_counter()
         with connection.cursor().copy("COPY bench_copy (name, email, phone) FROM STDIN") as copy:
             for name, identities in normalised:
                 found = dict(identities)
                 copy.write_row((name, found.get("email"), found.get("phone")))
         connection.commit()
-        del buffer
         return time.perf_counter() - started
-
-
-def _create_database(admin_url: str) -> str:
-    name = f"contacts_bench_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(admin_url: str, url: str) -> None:
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    engine.dispose()
 
 
 if __name__ == "__main__":

@@ -27,12 +27,13 @@ from urllib.parse import parse_qs, urlencode
 
 import phonenumbers
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
 
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(ROOT))
+
+from scratch_db import create_database, drop_database  # noqa: E402
 
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TOKEN = "bench-twilio-token"
@@ -56,7 +57,7 @@ def main() -> None:
 
 
 def _bench(title: str, app: str, cwd: Path, requests: list[tuple], args) -> None:
-    database_url = _create_database()
+    database_url = create_database(ADMIN_URL)
     server = None
     try:
         _migrate(database_url)
@@ -72,7 +73,7 @@ def _bench(title: str, app: str, cwd: Path, requests: list[tuple], args) -> None
     finally:
         if server is not None:
             _stop(server)
-        _drop_database(database_url)
+        drop_database(ADMIN_URL, database_url)
 
 
 def baseline_app(environ, start_response):
@@ -105,23 +106,6 @@ def _arguments() -> argparse.Namespace:
                         help="first run the same load against a one-upsert endpoint, to read "
                              "the figures against what this machine does at the moment")
     return parser.parse_args()
-
-
-def _create_database() -> str:
-    name = f"contacts_bench_{uuid.uuid4().hex[:10]}"
-    _admin(f'CREATE DATABASE "{name}"')
-    return make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(url: str) -> None:
-    _admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-
-
-def _admin(statement: str) -> None:
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(statement))
-    admin.dispose()
 
 
 def _migrate(url: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
@@ -80,10 +80,7 @@ class _DatabaseIdConverter(IntegerConverter):
 
 def _too_large_reply(_error: RequestEntityTooLarge):
     limit = runtime.current().config.max_request_bytes
-    message = f"the request body is larger than {limit:,} bytes"
-    if request.path.startswith("/api/imports"):
-        message += "; a CSV file may be at most 10,485,760 bytes (10 MiB): split the file"
-    return jsonify(error=message), 413
+    return jsonify(error=f"the request body is larger than {limit:,} bytes"), 413
 
 
 def _unexpected_error_reply(error: Exception):

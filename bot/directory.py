@@ -43,7 +43,7 @@ def update_contact(session: Session, contact_id: int, fields: Mapping[str, objec
                    region: str, source: str = "api") -> UpsertResult:
     """Add to or change a contact; blanks change nothing. Raises NotFoundError, ValidationError,
     IdentityConflictError (an identity already belongs to another contact)."""
-    if queries.contact_summaries(session, [contact_id]) == []:
+    if not queries.contact_exists(session, contact_id):
         raise NotFoundError(f"contact {contact_id} does not exist")
     data = contact_input_from_fields(fields, region, contact_id=contact_id)
     return upsert_contact(session, data, source, region)

@@ -208,9 +208,14 @@ def email_identity(email: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def has_controls(text: str) -> bool:
+    """True if `text` holds a NUL or another control character."""
+    return _CONTROL.search(text) is not None
+
+
 def reject_controls(text: str, field: str) -> None:
     """Raise InvalidValueError if `text` holds a NUL or another control character."""
-    if _CONTROL.search(text):
+    if has_controls(text):
         raise InvalidValueError(field, _CONTROL.sub("�", text)[:60],
                                 "contains a control character (such as NUL); remove it")
 

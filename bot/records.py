@@ -9,12 +9,12 @@ from bot.errors import InvalidValueError
 from bot.normalize import (
     MAX_SOCIAL_LENGTH,
     email_identity,
+    has_controls,
     normalize_email,
     normalize_name,
     normalize_phone,
     normalize_social,
     normalize_text,
-    reject_controls,
 )
 
 # Where a name came from, weakest first; a weaker source never overwrites a stronger one.
@@ -181,21 +181,13 @@ def _clean(problems: list[Problem], field_name: str, raw: str | None, fn) -> obj
         return None
 
 
-def _has_control(text: str) -> bool:
-    try:
-        reject_controls(text, "tag")
-    except InvalidValueError:
-        return True
-    return False
-
-
 def _tags(problems: list[Problem], raw_tags: list[str]) -> list[str]:
     tags: dict[str, str] = {}
     for raw in raw_tags:
         tag = " ".join(str(raw).split())
         if not tag:
             continue
-        if _has_control(tag):
+        if has_controls(tag):
             problems.append(Problem("tag", tag.replace("\x00", "�"),
                                     "contains a control character (such as NUL); remove it"))
         elif is_formula(tag):

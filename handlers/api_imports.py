@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot.database import get_session
 from bot.errors import ImportFileError, ValidationError
@@ -18,6 +19,12 @@ register_error_replies(blueprint)
 IMPORTERS = ("admin", "importer")
 # Room for the multipart envelope around a file of the largest size allowed.
 _ENVELOPE = 64 * 1024
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge):
+    return jsonify(error=f"the upload is larger than the service accepts; a CSV file may be at "
+                         f"most {MAX_IMPORT_BYTES:,} bytes (10 MiB): split the file"), 413
 
 
 @blueprint.post("")

@@ -73,6 +73,11 @@ def search_contacts(
     return list(ids), total
 
 
+def contact_exists(session: Session, contact_id: int) -> bool:
+    """True if a contact with this id exists."""
+    return session.get(Contact, contact_id) is not None
+
+
 def contact_summaries(session: Session, ids: list[int]) -> list[dict]:
     """Name, identities and tags of each contact, in the order of `ids`."""
     if not ids:

@@ -63,13 +63,12 @@ def process_chunk(session: Session, job: ImportJob, chunk_no: int, rows: list) -
 
 def _process_chunk(session: Session, job: ImportJob, chunk_no: int, rows: list) -> dict[str, int]:
     inputs = assemble_inputs(rows, job.file_info["headers"], job.mapping, job.tags)
-    mapping = job.mapping
     results, prepared = prepare_batch(inputs, job.region)
     records = dict(prepared)
     ready = [(i, records[i]) for i in range(len(inputs))
              if meets_row_rules(records.get(i), inputs[i], results[i])]
     write_prepared(session, ready, results, "import",
-                   property_types=property_types(mapping), import_id=job.id)
+                   property_types=property_types(job.mapping), import_id=job.id)
     counts = dict.fromkeys(store.COUNTS, 0)
     row_results = []
     for (line, cells), result in zip(rows, results, strict=True):
