@@ -123,6 +123,7 @@ def test_file_over_ten_mebibytes_is_refused_naming_the_limit(client):
                            data={"file": (io.BytesIO(data), "big.csv")})
     assert response.status_code in (413, 422)
     assert "10,485,760" in response.json["error"]
+    assert client.get("/api/imports", headers=auth("importer")).json["imports"] == []
 
 
 def test_start_needs_a_name_and_the_disclosure(client):
@@ -138,6 +139,7 @@ def test_start_needs_a_name_and_the_disclosure(client):
 def test_agent_may_not_import(client):
     response = upload(client, DATA / "samples" / "zendesk_users.csv", role="agent")
     assert response.status_code == 403
+    assert client.get("/api/imports", headers=auth("importer")).json["imports"] == []
 
 
 def test_mapping_without_phone_or_email_is_refused_with_what_is_missing(client):
@@ -146,6 +148,8 @@ def test_mapping_without_phone_or_email_is_refused_with_what_is_missing(client):
                           json={"overrides": ["email=skip", "phone=skip"]})
     assert response.status_code == 400
     assert "phone or an email" in " ".join(response.json["fields"]["mapping"])
+    after = client.get(f"/api/imports/{uploaded['id']}", headers=auth("importer")).json
+    assert after["columns"] == uploaded["columns"]
 
 
 def test_mapping_override_names_unknown_headers(client):
@@ -170,6 +174,7 @@ def test_preview_flags_problems_on_their_cells_and_counts_failing_rows(client):
 def test_unknown_region_is_refused(client):
     response = upload(client, DATA / "samples" / "zendesk_users.csv", region="XX")
     assert response.status_code == 400 and "region" in response.json["fields"]
+    assert client.get("/api/imports", headers=auth("importer")).json["imports"] == []
 
 
 def test_two_simultaneous_starts_run_the_import_once(client):
